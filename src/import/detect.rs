@@ -1,0 +1,246 @@
+//! Recognising a file's format from its content. The file name is never consulted: exports
+//! arrive as `export(3).txt` as often as with a telling extension.
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Camt053,
+    Camt054,
+    Mt940,
+    Ofx,
+    Cfonb120,
+    Qif,
+    BankCsv,
+    Fec,
+    Ubl,
+    Cii,
+    InvoiceCsv,
+    CustomerCsv,
+    RatingCsv,
+}
+
+impl Format {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Camt053 => "camt053",
+            Format::Camt054 => "camt054",
+            Format::Mt940 => "mt940",
+            Format::Ofx => "ofx",
+            Format::Cfonb120 => "cfonb120",
+            Format::Qif => "qif",
+            Format::BankCsv => "bank_csv",
+            Format::Fec => "fec",
+            Format::Ubl => "ubl",
+            Format::Cii => "cii",
+            Format::InvoiceCsv => "invoice_csv",
+            Format::CustomerCsv => "customer_csv",
+            Format::RatingCsv => "rating_csv",
+        }
+    }
+
+    pub fn is_bank(self) -> bool {
+        matches!(
+            self,
+            Format::Camt053
+                | Format::Camt054
+                | Format::Mt940
+                | Format::Ofx
+                | Format::Cfonb120
+                | Format::Qif
+                | Format::BankCsv
+        )
+    }
+}
+
+/// What detection concluded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Detection {
+    Known(Format),
+    /// Recognised, but not something we import; says what it is and what to do.
+    Unsupported(String),
+    Unknown,
+}
+
+/// Looks at the decoded text of a file (see `text::decode`).
+pub fn detect(text: &str) -> Detection {
+    let head: String = text.chars().take(8192).collect();
+    let trimmed = head.trim_start_matches(['\u{feff}', ' ', '\t', '\r', '\n']);
+    if let Some(d) = detect_xml(trimmed) {
+        return d;
+    }
+    if trimmed.starts_with("OFXHEADER") || head.contains("<OFX>") {
+        return Detection::Known(Format::Ofx);
+    }
+    if trimmed.starts_with("!Type:") || trimmed.starts_with("!Account") {
+        return Detection::Known(Format::Qif);
+    }
+    if looks_like_mt940(&head) {
+        return Detection::Known(Format::Mt940);
+    }
+    if let Some(d) = detect_fixed_width(text) {
+        return d;
+    }
+    if let Some(format) = detect_csv(trimmed) {
+        return Detection::Known(format);
+    }
+    Detection::Unknown
+}
+
+fn detect_xml(head: &str) -> Option<Detection> {
+    if !head.starts_with('<') {
+        return None;
+    }
+    if head.contains("<OFX>") || head.contains("<?OFX") {
+        return Some(Detection::Known(Format::Ofx));
+    }
+    let checks: [(&str, Detection); 9] = [
+        ("camt.053", Detection::Known(Format::Camt053)),
+        ("BkToCstmrStmt", Detection::Known(Format::Camt053)),
+        ("camt.054", Detection::Known(Format::Camt054)),
+        ("BkToCstmrDbtCdtNtfctn", Detection::Known(Format::Camt054)),
+        ("camt.052", Detection::Unsupported(
+            "an intraday account report (CAMT.052): import the end-of-day statement (CAMT.053) instead".into(),
+        )),
+        ("pain.001", Detection::Unsupported(
+            "a payment order (pain.001) sent to the bank, not a statement: import the bank's CAMT.053".into(),
+        )),
+        ("pain.008", Detection::Unsupported(
+            "a direct-debit order (pain.008), not a statement: import the bank's CAMT.053".into(),
+        )),
+        ("CrossIndustryInvoice", Detection::Known(Format::Cii)),
+        ("urn:oasis:names:specification:ubl:schema:xsd:", Detection::Known(Format::Ubl)),
+    ];
+    for (needle, detection) in checks {
+        if head.contains(needle) {
+            return Some(detection);
+        }
+    }
+    Some(Detection::Unsupported(
+        "an XML document of a kind encours does not read (expected CAMT.053/054, UBL, Factur-X/CII or OFX)".into(),
+    ))
+}
+
+fn looks_like_mt940(head: &str) -> bool {
+    head.contains("{1:F01") && head.contains("{2:O940")
+        || head.lines().take(20).any(|l| l.trim() == ":940:")
+        || (head.contains(":20:") && (head.contains(":60F:") || head.contains(":60M:")))
+        || (head.contains(":20:") && head.contains(":25:") && head.contains(":28"))
+}
+
+/// CFONB files are fixed-width records with a two-digit record code.
+fn detect_fixed_width(text: &str) -> Option<Detection> {
+    let mut lines = text
+        .lines()
+        .map(|l| l.trim_end_matches('\r'))
+        .filter(|l| !l.trim().is_empty())
+        .take(20)
+        .peekable();
+    lines.peek()?;
+    let sample: Vec<&str> = lines.collect();
+    let all = |len: usize, codes: &[&str]| {
+        sample
+            .iter()
+            .all(|l| l.chars().count() == len && codes.iter().any(|c| l.starts_with(c)))
+    };
+    if all(120, &["01", "04", "05", "07"]) {
+        return Some(Detection::Known(Format::Cfonb120));
+    }
+    if all(240, &["31", "34", "39"]) {
+        return Some(Detection::Unsupported(
+            "a CFONB 240 remittance/transfer report (records 31/34/39), not a CFONB 120 account statement: ask the bank for the CFONB 120 \"relevé de compte\" export".into(),
+        ));
+    }
+    if all(160, &["03", "06", "08"]) {
+        return Some(Detection::Unsupported(
+            "a CFONB 160 transfer or direct-debit order file, not a bank statement: import the CFONB 120 statement instead".into(),
+        ));
+    }
+    None
+}
+
+/// Headers tell CSV exports apart. Each list holds lower-case, accent-free words.
+fn detect_csv(head: &str) -> Option<Format> {
+    let lowered = crate::import::text::nfc(head).to_lowercase();
+    let folded = fold_accents(&lowered);
+    let header_zone: String = folded.lines().take(15).collect::<Vec<_>>().join("\n");
+    let has = |words: &[&str]| words.iter().any(|w| header_zone.contains(w));
+    if has(&["journalcode"]) && has(&["ecriturenum", "ecriturelet", "comptenum"]) {
+        return Some(Format::Fec);
+    }
+    if has(&["siren"])
+        && has(&["rating", "note", "cotation", "score", "insolvency", "procedure", "limite assureur", "insurer"])
+        && !has(&["invoice", "facture"])
+    {
+        return Some(Format::RatingCsv);
+    }
+    if has(&["invoice", "facture", "n° piece", "numero piece", "piece"])
+        && has(&["due", "echeance", "issue", "date facture", "customer", "client"])
+    {
+        return Some(Format::InvoiceCsv);
+    }
+    if has(&["customer", "client"])
+        && has(&["credit limit", "limite", "payment terms", "delai", "siren", "email", "segment"])
+        && !has(&["amount", "montant", "debit", "credit euros"])
+    {
+        return Some(Format::CustomerCsv);
+    }
+    if has(&[
+        "amount", "montant", "debit", "credit", "betrag", "umsatz", "buchungstag", "libelle",
+        "wertstellung", "date operation", "date started", "solde",
+    ]) {
+        return Some(Format::BankCsv);
+    }
+    None
+}
+
+pub(crate) fn fold_accents(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            'à' | 'â' | 'ä' | 'á' => 'a',
+            'é' | 'è' | 'ê' | 'ë' => 'e',
+            'î' | 'ï' | 'í' => 'i',
+            'ô' | 'ö' | 'ó' => 'o',
+            'ù' | 'û' | 'ü' | 'ú' => 'u',
+            'ç' => 'c',
+            other => other,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detects_by_content() {
+        assert_eq!(
+            detect("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"),
+            Detection::Known(Format::Camt053)
+        );
+        assert_eq!(detect("!Type:Bank\nD03/04/2024\n"), Detection::Known(Format::Qif));
+        assert_eq!(
+            detect(":20:STARTUMSE\n:25:10020030/1234567\n:28C:00001/001\n:60F:C240101EUR1000,00\n"),
+            Detection::Known(Format::Mt940)
+        );
+        assert_eq!(
+            detect("JournalCode\tJournalLib\tEcritureNum\tEcritureDate\n"),
+            Detection::Known(Format::Fec)
+        );
+        assert_eq!(
+            detect("Date;Libellé;Débit euros;Crédit euros;\n"),
+            Detection::Known(Format::BankCsv)
+        );
+        assert_eq!(detect("hello world"), Detection::Unknown);
+    }
+
+    #[test]
+    fn cfonb_240_is_refused_with_its_name() {
+        let line = format!("31{}", "0".repeat(238));
+        match detect(&format!("{line}\n{line}\n")) {
+            Detection::Unsupported(why) => assert!(why.contains("CFONB 240")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

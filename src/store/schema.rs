@@ -1,0 +1,203 @@
+//! Versioned schema. Each entry of `MIGRATIONS` moves the database from version `i` to
+//! `i + 1` (SQLite's `user_version`). Entries are append-only: never edit a released one,
+//! add a new step instead, so that a database from any older version upgrades.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: the foundation.
+    r#"
+CREATE TABLE imports (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL UNIQUE,
+    format TEXT NOT NULL,
+    imported_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    statements INTEGER NOT NULL DEFAULT 0,
+    transactions_inserted INTEGER NOT NULL DEFAULT 0,
+    transactions_duplicate INTEGER NOT NULL DEFAULT 0,
+    customers_inserted INTEGER NOT NULL DEFAULT 0,
+    customers_updated INTEGER NOT NULL DEFAULT 0,
+    invoices_inserted INTEGER NOT NULL DEFAULT 0,
+    invoices_duplicate INTEGER NOT NULL DEFAULT 0,
+    settlements_inserted INTEGER NOT NULL DEFAULT 0,
+    supplier_invoices_inserted INTEGER NOT NULL DEFAULT 0,
+    ratings_inserted INTEGER NOT NULL DEFAULT 0,
+    warnings TEXT NOT NULL DEFAULT '[]'
+);
+
+-- Files that were refused: kept so that the imports screen can say why.
+CREATE TABLE import_rejections (
+    id INTEGER PRIMARY KEY,
+    file_name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    reason TEXT NOT NULL
+);
+
+CREATE TABLE customers (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    siren TEXT,
+    vat_id TEXT,
+    email TEXT,
+    phone TEXT,
+    contact_name TEXT,
+    payment_terms_days INTEGER CHECK (payment_terms_days IS NULL OR payment_terms_days >= 0),
+    credit_limit_minor INTEGER CHECK (credit_limit_minor IS NULL OR credit_limit_minor >= 0),
+    currency TEXT NOT NULL DEFAULT 'EUR',
+    segment TEXT NOT NULL DEFAULT 'standard'
+        CHECK (segment IN ('strategic', 'standard', 'watch', 'new')),
+    professional INTEGER NOT NULL DEFAULT 1,
+    -- Contractual late-interest rate in percent per year, as decimal text; NULL = legal rate.
+    contractual_rate TEXT
+);
+CREATE INDEX customers_siren ON customers(siren) WHERE siren IS NOT NULL;
+
+CREATE TABLE invoices (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL,
+    -- text::normalise_reference(number), for matching references found in bank text.
+    number_key TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('invoice', 'credit_note')),
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    issue_date TEXT NOT NULL,
+    due_date TEXT,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor >= 0),
+    currency TEXT NOT NULL,
+    prepaid_minor INTEGER NOT NULL DEFAULT 0 CHECK (prepaid_minor >= 0),
+    disputed INTEGER NOT NULL DEFAULT 0,
+    payment_reference TEXT,
+    discount_percent TEXT,
+    import_id INTEGER REFERENCES imports(id),
+    UNIQUE (number, kind)
+);
+CREATE INDEX invoices_customer ON invoices(customer_id, issue_date);
+CREATE INDEX invoices_number_key ON invoices(number_key);
+CREATE INDEX invoices_payment_reference ON invoices(payment_reference)
+    WHERE payment_reference IS NOT NULL;
+
+CREATE TABLE supplier_invoices (
+    id INTEGER PRIMARY KEY,
+    number TEXT NOT NULL,
+    supplier_code TEXT NOT NULL,
+    supplier_name TEXT NOT NULL,
+    issue_date TEXT NOT NULL,
+    due_date TEXT,
+    amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    paid INTEGER NOT NULL DEFAULT 0,
+    import_id INTEGER REFERENCES imports(id),
+    UNIQUE (supplier_code, number)
+);
+
+CREATE TABLE bank_accounts (
+    id INTEGER PRIMARY KEY,
+    key TEXT NOT NULL UNIQUE,
+    iban TEXT,
+    number TEXT,
+    bank_code TEXT,
+    currency TEXT NOT NULL DEFAULT 'EUR',
+    name TEXT
+);
+
+CREATE TABLE bank_balances (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES bank_accounts(id),
+    date TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('opening', 'closing')),
+    amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    import_id INTEGER REFERENCES imports(id),
+    UNIQUE (account_id, date, kind)
+);
+
+CREATE TABLE bank_transactions (
+    id INTEGER PRIMARY KEY,
+    account_id INTEGER NOT NULL REFERENCES bank_accounts(id),
+    -- Identifies the line across overlapping statements: a digest of its content plus its
+    -- rank among identical lines of the same file.
+    natural_key TEXT NOT NULL,
+    booking_date TEXT NOT NULL,
+    value_date TEXT,
+    amount_minor INTEGER NOT NULL,
+    currency TEXT NOT NULL,
+    counterparty_name TEXT,
+    counterparty_iban TEXT,
+    remittance TEXT NOT NULL DEFAULT '',
+    structured_ref TEXT,
+    bank_ref TEXT,
+    type_code TEXT,
+    reversal INTEGER NOT NULL DEFAULT 0,
+    import_id INTEGER REFERENCES imports(id),
+    UNIQUE (account_id, natural_key)
+);
+CREATE INDEX bank_transactions_date ON bank_transactions(booking_date);
+
+-- A payment (bank line, ledger settlement or credit note) allocated to an invoice. Rows are
+-- never deleted: undoing one sets undone_at, so the trail stays whole.
+CREATE TABLE allocations (
+    id INTEGER PRIMARY KEY,
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    transaction_id INTEGER REFERENCES bank_transactions(id),
+    credit_note_id INTEGER REFERENCES invoices(id),
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    paid_on TEXT NOT NULL,
+    rule TEXT NOT NULL,
+    evidence TEXT NOT NULL,
+    who TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    undone_at TEXT,
+    undone_reason TEXT,
+    lettering_code TEXT,
+    import_id INTEGER REFERENCES imports(id)
+);
+CREATE INDEX allocations_invoice ON allocations(invoice_id) WHERE undone_at IS NULL;
+CREATE INDEX allocations_transaction ON allocations(transaction_id)
+    WHERE transaction_id IS NOT NULL;
+
+-- Learned payers: a name or IBAN seen paying a customer's invoices.
+CREATE TABLE payer_aliases (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    name_key TEXT,
+    iban TEXT,
+    learned_from TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (customer_id, name_key, iban)
+);
+CREATE INDEX payer_aliases_iban ON payer_aliases(iban) WHERE iban IS NOT NULL;
+CREATE INDEX payer_aliases_name ON payer_aliases(name_key) WHERE name_key IS NOT NULL;
+
+CREATE TABLE external_ratings (
+    id INTEGER PRIMARY KEY,
+    siren TEXT NOT NULL,
+    date TEXT NOT NULL,
+    source TEXT NOT NULL,
+    grade TEXT,
+    score INTEGER,
+    insurer_limit_minor INTEGER,
+    insolvency INTEGER NOT NULL DEFAULT 0,
+    note TEXT,
+    import_id INTEGER REFERENCES imports(id),
+    UNIQUE (siren, date, source)
+);
+
+-- The append-only trail: who did what, when. It serves in court, so no row is ever changed.
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    customer_id INTEGER REFERENCES customers(id),
+    invoice_id INTEGER REFERENCES invoices(id),
+    kind TEXT NOT NULL,
+    detail TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_customer ON events(customer_id, at);
+CREATE TRIGGER events_no_update BEFORE UPDATE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+CREATE TRIGGER events_no_delete BEFORE DELETE ON events
+    BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
+"#,
+];

@@ -4,17 +4,19 @@
 //!
 //! Format and character set are detected from content ([`detect`]), never from the name alone.
 
+pub mod camt;
 pub mod csv_profile;
 pub mod detect;
+pub mod ofx;
 pub mod text;
 
 pub use detect::{Detection, Format, detect};
 
-use crate::domain::money::Currency;
 use crate::domain::model::{
     ExternalRating, LedgerSettlement, NewCustomer, NewInvoice, NewStatement, NewSupplierInvoice,
     SourceLocation,
 };
+use crate::domain::money::Currency;
 use serde::Serialize;
 
 /// Everything one file contributed. Most files fill one or two of these lists.
@@ -135,11 +137,17 @@ impl Default for ParseContext {
 pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch> {
     let in_file = |e: ImportError| e.in_file(ctx.file_name.clone());
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(in_file(ImportError::new(
-            SourceLocation::Unknown,
-            format!("the file is {} MB, over the {} MB limit", bytes.len() >> 20, MAX_FILE_BYTES >> 20),
-        )
-        .hint("split the export by period")));
+        return Err(in_file(
+            ImportError::new(
+                SourceLocation::Unknown,
+                format!(
+                    "the file is {} MB, over the {} MB limit",
+                    bytes.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )
+            .hint("split the export by period"),
+        ));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(in_file(
@@ -170,6 +178,8 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
 /// Parses already-decoded text as the given format.
 pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
     let parsed: ImportResult<ImportBatch> = match format {
+        Format::Camt053 | Format::Camt054 => camt::parse(text, ctx),
+        Format::Ofx => ofx::parse(text, ctx),
         other => Err(ImportError::new(
             SourceLocation::Unknown,
             format!("the {} reader is not wired in yet", other.as_str()),

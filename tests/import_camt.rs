@@ -473,3 +473,17 @@ fn deep_nesting_and_non_statements_are_refused() {
     assert_eq!(err.field.as_deref(), Some("Acct"));
     assert_eq!(err.location, path("Document/BkToCstmrStmt/Stmt[1]"));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any stretch of the file replaced by tag-like junk: an error or a batch, never a panic.
+    #[test]
+    fn damaged_files_never_panic(at in 0usize..8000, len in 0usize..60, junk in "[<>/&#;!?\\[\\]a-zA-Z0-9 .,:=\"-]{0,40}") {
+        let text = String::from_utf8(fixture_bytes("camt053_v04_edge_cases.xml")).unwrap();
+        let start = at.min(text.len());
+        let end = (start + len).min(text.len());
+        let damaged = format!("{}{junk}{}", &text[..start], &text[end..]);
+        let _ = parse_bytes(damaged.as_bytes(), &ctx("damaged.xml"));
+    }
+}

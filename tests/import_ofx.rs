@@ -305,3 +305,17 @@ fn every_truncation_is_an_error_never_a_panic() {
     assert!(err.message.contains("<STMTRS>"), "{err}");
     assert_eq!(err.location, SourceLocation::Line(15));
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+
+    /// Any stretch of the file replaced by tag-like junk: an error or a batch, never a panic.
+    #[test]
+    fn damaged_files_never_panic(at in 0usize..2500, len in 0usize..60, junk in "[<>/&#;!?\\[\\]a-zA-Z0-9 .,:=-]{0,40}") {
+        let text = String::from_utf8(fixture_bytes("ofx_two_statements.ofx")).unwrap();
+        let start = at.min(text.len());
+        let end = (start + len).min(text.len());
+        let damaged = format!("{}{junk}{}", &text[..start], &text[end..]);
+        let _ = parse_bytes(damaged.as_bytes(), &ctx("damaged.ofx"));
+    }
+}

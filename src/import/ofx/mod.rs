@@ -100,6 +100,19 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
     for element in elements {
         match element {
             Element::Open { name, line } => {
+                let nested = match name.as_str() {
+                    "STMTRS" | "CCSTMTRS" => stmt.is_some(),
+                    "STMTTRN" => tx.is_some(),
+                    _ => false,
+                };
+                if nested {
+                    // Reading on would silently drop what the outer one held.
+                    return Err(ImportError::at_line(
+                        line,
+                        format!("<{name}> starts before the previous one is closed"),
+                    )
+                    .hint("the file looks damaged: export it again from the bank"));
+                }
                 match name.as_str() {
                     "STMTRS" | "CCSTMTRS" => {
                         stmt = Some(StmtAcc {
@@ -386,6 +399,16 @@ mod tests {
         assert_eq!(ofx_date("2017031"), None);
         assert_eq!(ofx_date("20171311"), None);
         assert_eq!(ofx_date("2017-03-11"), None);
+    }
+
+    #[test]
+    fn a_statement_inside_a_statement_is_refused() {
+        let text = "<OFX><STMTRS><BANKACCTFROM><ACCTID>1</BANKACCTFROM>\n<STMTRS><BANKACCTFROM><ACCTID>2</BANKACCTFROM></STMTRS></OFX>";
+        let err = parse(text, &ParseContext::default()).unwrap_err();
+        assert_eq!(err.location, SourceLocation::Line(2));
+        let text = "<OFX><STMTRS><BANKACCTFROM><ACCTID>1</BANKACCTFROM><BANKTRANLIST>\n<STMTTRN><TRNAMT>1\n<STMTTRN><TRNAMT>2</STMTTRN></BANKTRANLIST></STMTRS></OFX>";
+        let err = parse(text, &ParseContext::default()).unwrap_err();
+        assert_eq!(err.location, SourceLocation::Line(3));
     }
 
     #[test]

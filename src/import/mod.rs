@@ -4,17 +4,22 @@
 //!
 //! Format and character set are detected from content ([`detect`]), never from the name alone.
 
+pub(crate) mod bank_common;
+pub mod bank_csv;
+pub mod cfonb;
 pub mod csv_profile;
 pub mod detect;
+pub mod mt940;
+pub mod qif;
 pub mod text;
 
 pub use detect::{Detection, Format, detect};
 
-use crate::domain::money::Currency;
 use crate::domain::model::{
     ExternalRating, LedgerSettlement, NewCustomer, NewInvoice, NewStatement, NewSupplierInvoice,
     SourceLocation,
 };
+use crate::domain::money::Currency;
 use serde::Serialize;
 
 /// Everything one file contributed. Most files fill one or two of these lists.
@@ -135,11 +140,17 @@ impl Default for ParseContext {
 pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch> {
     let in_file = |e: ImportError| e.in_file(ctx.file_name.clone());
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(in_file(ImportError::new(
-            SourceLocation::Unknown,
-            format!("the file is {} MB, over the {} MB limit", bytes.len() >> 20, MAX_FILE_BYTES >> 20),
-        )
-        .hint("split the export by period")));
+        return Err(in_file(
+            ImportError::new(
+                SourceLocation::Unknown,
+                format!(
+                    "the file is {} MB, over the {} MB limit",
+                    bytes.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )
+            .hint("split the export by period"),
+        ));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(in_file(
@@ -170,6 +181,10 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
 /// Parses already-decoded text as the given format.
 pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
     let parsed: ImportResult<ImportBatch> = match format {
+        Format::Mt940 => mt940::parse(text, ctx),
+        Format::Cfonb120 => cfonb::parse(text, ctx),
+        Format::Qif => qif::parse(text, ctx),
+        Format::BankCsv => bank_csv::parse(text, ctx),
         other => Err(ImportError::new(
             SourceLocation::Unknown,
             format!("the {} reader is not wired in yet", other.as_str()),

@@ -24,16 +24,18 @@ pub(super) enum Item {
     End,
 }
 
-/// `:20:`, `:60F:`, `:NS:` is not a tag we read; `:940:` is a header line, not a field.
+/// `:20:`, `:60F:`; also `:NS:` (bank-specific, ignored) so that it does not run into the
+/// field before it. `:940:` is a header line, not a field.
 fn split_tag(line: &str) -> Option<(&str, &str)> {
     let rest = line.strip_prefix(':')?;
     let end = rest.find(':')?;
     let tag = &rest[..end];
     let b = tag.as_bytes();
-    let ok = (b.len() == 2 || b.len() == 3)
-        && b[0].is_ascii_digit()
-        && b[1].is_ascii_digit()
-        && (b.len() == 2 || b[2].is_ascii_uppercase());
+    let ok = tag == "NS"
+        || (b.len() == 2 || b.len() == 3)
+            && b[0].is_ascii_digit()
+            && b[1].is_ascii_digit()
+            && (b.len() == 2 || b[2].is_ascii_uppercase());
     ok.then(|| (tag, &rest[end + 1..]))
 }
 
@@ -357,6 +359,19 @@ mod tests {
             (a.number.as_deref(), a.bank_code),
             (Some("517852257"), None)
         );
+    }
+
+    #[test]
+    fn tags_and_header_lines() {
+        let items = tokenize("ABNANL2A\n940\n:20:X\n:86:text\n:NS:22bank note\n-\n");
+        let tags: Vec<String> = items
+            .iter()
+            .map(|i| match i {
+                Item::Field(f) => format!("{}:{}", f.tag, f.lines.join("|")),
+                Item::End => "-".into(),
+            })
+            .collect();
+        assert_eq!(tags, ["20:X", "86:text", "NS:22bank note", "-"]);
     }
 
     #[test]

@@ -73,7 +73,7 @@ pub fn detect(text: &str) -> Detection {
     if trimmed.starts_with("OFXHEADER") || head.contains("<OFX>") {
         return Detection::Known(Format::Ofx);
     }
-    if trimmed.starts_with("!Type:") || trimmed.starts_with("!Account") {
+    if looks_like_qif(trimmed) {
         return Detection::Known(Format::Qif);
     }
     if looks_like_mt940(&head) {
@@ -122,6 +122,20 @@ fn detect_xml(head: &str) -> Option<Detection> {
     ))
 }
 
+/// QIF opens with a `!` header; Quicken writes `!Option:AutoSwitch` before the account list,
+/// and some tools write the header in lower case.
+fn looks_like_qif(head: &str) -> bool {
+    let first = head
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    ["!type:", "!account", "!option:", "!clear:"]
+        .iter()
+        .any(|p| first.starts_with(p))
+}
+
 fn looks_like_mt940(head: &str) -> bool {
     head.contains("{1:F01") && head.contains("{2:O940")
         || head.lines().take(20).any(|l| l.trim() == ":940:")
@@ -144,7 +158,7 @@ fn detect_fixed_width(text: &str) -> Option<Detection> {
             .iter()
             .all(|l| l.chars().count() == len && codes.iter().any(|c| l.starts_with(c)))
     };
-    if all(120, &["01", "04", "05", "07"]) {
+    if all(120, &["01", "04", "05", "07"]) || damaged_cfonb_120(&sample) {
         return Some(Detection::Known(Format::Cfonb120));
     }
     if all(240, &["31", "34", "39"]) {
@@ -160,11 +174,35 @@ fn detect_fixed_width(text: &str) -> Option<Detection> {
     None
 }
 
+/// A CFONB 120 file with some records of the wrong length (an editor trimmed trailing
+/// spaces, a line was cut) still goes to the CFONB reader, which names the bad line.
+fn damaged_cfonb_120(sample: &[&str]) -> bool {
+    let record_start = |l: &&str| {
+        let b = l.as_bytes();
+        b.len() >= 7
+            && matches!(&b[..2], b"01" | b"04" | b"05" | b"07")
+            && b[2..7].iter().all(u8::is_ascii_digit)
+    };
+    sample.iter().all(record_start)
+        && sample.iter().all(|l| l.chars().count() <= 120)
+        && sample.iter().any(|l| l.chars().count() == 120)
+}
+
 /// Headers tell CSV exports apart. Each list holds lower-case, accent-free words.
+/// The header row decides, not the data under it: "Invoice payment to…" in a bank line's
+/// description must not make a bank export look like an invoice list. The header is the
+/// first line with several separators that says what it is, after any preamble.
 fn detect_csv(head: &str) -> Option<Format> {
     let lowered = crate::import::text::nfc(head).to_lowercase();
     let folded = fold_accents(&lowered);
-    let header_zone: String = folded.lines().take(15).collect::<Vec<_>>().join("\n");
+    folded
+        .lines()
+        .take(15)
+        .filter(|l| l.matches([';', ',', '\t', '|']).count() >= 2)
+        .find_map(classify_header)
+}
+
+fn classify_header(header_zone: &str) -> Option<Format> {
     let has = |words: &[&str]| words.iter().any(|w| header_zone.contains(w));
     if has(&["journalcode"]) && has(&["ecriturenum", "ecriturelet", "comptenum"]) {
         return Some(Format::Fec);
@@ -260,6 +298,14 @@ mod tests {
             Detection::Known(Format::Qif)
         );
         assert_eq!(
+            detect("!type:bank\nD03/04/2024\n"),
+            Detection::Known(Format::Qif)
+        );
+        assert_eq!(
+            detect("!Option:AutoSwitch\n!Account\n"),
+            Detection::Known(Format::Qif)
+        );
+        assert_eq!(
             detect(":20:STARTUMSE\n:25:10020030/1234567\n:28C:00001/001\n:60F:C240101EUR1000,00\n"),
             Detection::Known(Format::Mt940)
         );
@@ -272,6 +318,37 @@ mod tests {
             Detection::Known(Format::BankCsv)
         );
         assert_eq!(detect("hello world"), Detection::Unknown);
+        // Words in the lines under the header do not count.
+        assert_eq!(
+            detect(
+                "Date started (UTC),ID,Description,Amount\n2026-02-01,t1,Invoice payment to client,-1.00\n"
+            ),
+            Detection::Known(Format::BankCsv)
+        );
+        assert_eq!(
+            detect(
+                "Téléchargement du 05/03/2024;\nM. X;\nDate;Libellé;Débit euros;Crédit euros;\n"
+            ),
+            Detection::Known(Format::BankCsv)
+        );
+    }
+
+    #[test]
+    fn cfonb_120_with_a_trimmed_record_still_goes_to_its_reader() {
+        let full = format!(
+            "0110278    02204EUR2 00012345603  060420{}0000000166956E{}",
+            " ".repeat(50),
+            " ".repeat(16)
+        );
+        let trimmed = format!(
+            "0710278    02204EUR2 00012345603  070420{}0000000166728F",
+            " ".repeat(50)
+        );
+        assert_eq!(
+            detect(&format!("{full}\n{trimmed}\n")),
+            Detection::Known(Format::Cfonb120)
+        );
+        assert_eq!(detect("01/02/2024;VIR;12,00\n"), Detection::Unknown);
     }
 
     #[test]

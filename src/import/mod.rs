@@ -4,10 +4,15 @@
 //!
 //! Format and character set are detected from content ([`detect`]), never from the name alone.
 
+pub(crate) mod bank_common;
+pub mod bank_csv;
 pub mod camt;
+pub mod cfonb;
 pub mod csv_profile;
 pub mod detect;
+pub mod mt940;
 pub mod ofx;
+pub mod qif;
 pub mod text;
 
 pub use detect::{Detection, Format, detect};
@@ -180,6 +185,10 @@ pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<
     let parsed: ImportResult<ImportBatch> = match format {
         Format::Camt053 | Format::Camt054 => camt::parse(text, ctx),
         Format::Ofx => ofx::parse(text, ctx),
+        Format::Mt940 => mt940::parse(text, ctx),
+        Format::Cfonb120 => cfonb::parse(text, ctx),
+        Format::Qif => qif::parse(text, ctx),
+        Format::BankCsv => bank_csv::parse(text, ctx),
         other => Err(ImportError::new(
             SourceLocation::Unknown,
             format!("the {} reader is not wired in yet", other.as_str()),

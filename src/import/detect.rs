@@ -170,25 +170,59 @@ fn detect_csv(head: &str) -> Option<Format> {
         return Some(Format::Fec);
     }
     if has(&["siren"])
-        && has(&["rating", "note", "cotation", "score", "insolvency", "procedure", "limite assureur", "insurer"])
+        && has(&[
+            "rating",
+            "note",
+            "cotation",
+            "score",
+            "insolvency",
+            "procedure",
+            "limite assureur",
+            "insurer",
+        ])
         && !has(&["invoice", "facture"])
     {
         return Some(Format::RatingCsv);
     }
     if has(&["invoice", "facture", "n° piece", "numero piece", "piece"])
-        && has(&["due", "echeance", "issue", "date facture", "customer", "client"])
+        && has(&[
+            "due",
+            "echeance",
+            "issue",
+            "date facture",
+            "customer",
+            "client",
+        ])
     {
         return Some(Format::InvoiceCsv);
     }
     if has(&["customer", "client"])
-        && has(&["credit limit", "limite", "payment terms", "delai", "siren", "email", "segment"])
+        && has(&[
+            "credit limit",
+            "limite",
+            "payment terms",
+            "delai",
+            "siren",
+            "email",
+            "segment",
+        ])
         && !has(&["amount", "montant", "debit", "credit euros"])
     {
         return Some(Format::CustomerCsv);
     }
     if has(&[
-        "amount", "montant", "debit", "credit", "betrag", "umsatz", "buchungstag", "libelle",
-        "wertstellung", "date operation", "date started", "solde",
+        "amount",
+        "montant",
+        "debit",
+        "credit",
+        "betrag",
+        "umsatz",
+        "buchungstag",
+        "libelle",
+        "wertstellung",
+        "date operation",
+        "date started",
+        "solde",
     ]) {
         return Some(Format::BankCsv);
     }
@@ -216,10 +250,15 @@ mod tests {
     #[test]
     fn detects_by_content() {
         assert_eq!(
-            detect("<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"),
+            detect(
+                "<?xml version=\"1.0\"?><Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\">"
+            ),
             Detection::Known(Format::Camt053)
         );
-        assert_eq!(detect("!Type:Bank\nD03/04/2024\n"), Detection::Known(Format::Qif));
+        assert_eq!(
+            detect("!Type:Bank\nD03/04/2024\n"),
+            Detection::Known(Format::Qif)
+        );
         assert_eq!(
             detect(":20:STARTUMSE\n:25:10020030/1234567\n:28C:00001/001\n:60F:C240101EUR1000,00\n"),
             Detection::Known(Format::Mt940)

@@ -10,11 +10,11 @@ pub mod text;
 
 pub use detect::{Detection, Format, detect};
 
-use crate::domain::money::Currency;
 use crate::domain::model::{
     ExternalRating, LedgerSettlement, NewCustomer, NewInvoice, NewStatement, NewSupplierInvoice,
     SourceLocation,
 };
+use crate::domain::money::Currency;
 use serde::Serialize;
 
 /// Everything one file contributed. Most files fill one or two of these lists.
@@ -135,11 +135,17 @@ impl Default for ParseContext {
 pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch> {
     let in_file = |e: ImportError| e.in_file(ctx.file_name.clone());
     if bytes.len() > MAX_FILE_BYTES {
-        return Err(in_file(ImportError::new(
-            SourceLocation::Unknown,
-            format!("the file is {} MB, over the {} MB limit", bytes.len() >> 20, MAX_FILE_BYTES >> 20),
-        )
-        .hint("split the export by period")));
+        return Err(in_file(
+            ImportError::new(
+                SourceLocation::Unknown,
+                format!(
+                    "the file is {} MB, over the {} MB limit",
+                    bytes.len() >> 20,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )
+            .hint("split the export by period"),
+        ));
     }
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Err(in_file(

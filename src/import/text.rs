@@ -118,7 +118,11 @@ pub fn parse_amount(raw: &str, style: DecimalStyle) -> Option<Decimal> {
         negative = !negative;
         s = rest.to_string();
     }
-    if s.is_empty() || !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == ',') {
+    if s.is_empty()
+        || !s
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == '.' || c == ',')
+    {
         return None;
     }
     if !s.chars().any(|c| c.is_ascii_digit()) {

@@ -5,7 +5,10 @@
 //! Format and character set are detected from content ([`detect`]), never from the name alone.
 
 pub mod csv_profile;
+pub mod csv_util;
 pub mod detect;
+pub mod iso4217;
+pub mod party;
 pub mod text;
 
 pub use detect::{Detection, Format, detect};

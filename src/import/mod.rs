@@ -7,6 +7,7 @@
 pub mod csv_profile;
 pub mod csv_util;
 pub mod detect;
+pub mod fec;
 pub mod iso4217;
 pub mod party;
 pub mod text;
@@ -179,6 +180,7 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
 /// Parses already-decoded text as the given format.
 pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
     let parsed: ImportResult<ImportBatch> = match format {
+        Format::Fec => fec::parse(text, ctx),
         other => Err(ImportError::new(
             SourceLocation::Unknown,
             format!("the {} reader is not wired in yet", other.as_str()),

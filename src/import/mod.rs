@@ -4,13 +4,17 @@
 //!
 //! Format and character set are detected from content ([`detect`]), never from the name alone.
 
+pub mod cii;
 pub mod csv_profile;
 pub mod csv_util;
 pub mod detect;
+mod einvoice;
+mod einvoice_xml;
 pub mod fec;
 pub mod iso4217;
 pub mod party;
 pub mod text;
+pub mod ubl;
 
 pub use detect::{Detection, Format, detect};
 
@@ -181,6 +185,8 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
 pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
     let parsed: ImportResult<ImportBatch> = match format {
         Format::Fec => fec::parse(text, ctx),
+        Format::Ubl => ubl::parse(text, ctx),
+        Format::Cii => cii::parse(text, ctx),
         other => Err(ImportError::new(
             SourceLocation::Unknown,
             format!("the {} reader is not wired in yet", other.as_str()),

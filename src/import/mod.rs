@@ -7,12 +7,15 @@
 pub mod cii;
 pub mod csv_profile;
 pub mod csv_util;
+pub mod customer_csv;
 pub mod detect;
 mod einvoice;
 mod einvoice_xml;
 pub mod fec;
+pub mod invoice_csv;
 pub mod iso4217;
 pub mod party;
+pub mod rating_csv;
 pub mod text;
 pub mod ubl;
 
@@ -187,6 +190,9 @@ pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<
         Format::Fec => fec::parse(text, ctx),
         Format::Ubl => ubl::parse(text, ctx),
         Format::Cii => cii::parse(text, ctx),
+        Format::InvoiceCsv => invoice_csv::parse(text, ctx),
+        Format::CustomerCsv => customer_csv::parse(text, ctx),
+        Format::RatingCsv => rating_csv::parse(text, ctx),
         other => Err(ImportError::new(
             SourceLocation::Unknown,
             format!("the {} reader is not wired in yet", other.as_str()),

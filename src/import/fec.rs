@@ -57,10 +57,13 @@ impl Line {
         self.aux.as_deref().unwrap_or(&self.account)
     }
 
+    /// With an auxiliary account, CompteLib names the general account ("Clients"), not the
+    /// customer: only CompAuxLib will do.
     pub fn party_name(&self) -> Option<&str> {
-        self.aux_lib
-            .as_deref()
-            .or(Some(self.account_lib.as_str()).filter(|s| !s.is_empty()))
+        match self.aux {
+            Some(_) => self.aux_lib.as_deref(),
+            None => Some(self.account_lib.as_str()).filter(|s| !s.is_empty()),
+        }
     }
 
     pub fn document_date(&self) -> NaiveDate {
@@ -407,6 +410,22 @@ fn check_balance(lines: &[Line], batch: &mut ImportBatch) -> ImportResult<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_auxiliary_account_without_label_is_not_named_after_the_general_account() {
+        let text = "JournalCode|JournalLib|EcritureNum|EcritureDate|CompteNum|CompteLib|CompAuxNum|CompAuxLib|PieceRef|PieceDate|EcritureLib|Debit|Credit|EcritureLet|DateLet|ValidDate|Montantdevise|Idevise\n\
+            VE|Ventes|1|20240110|411000|Clients|C9||F9|20240110|F9|10,00|0,00||||||\n\
+            VE|Ventes|1|20240110|706000|Ventes|||F9|20240110|F9|0,00|10,00||||||\n\
+            VE|Ventes|2|20240111|411DUP|Dupont SA|||F10|20240111|F10|12,00|0,00||||||\n\
+            VE|Ventes|2|20240111|706000|Ventes|||F10|20240111|F10|0,00|12,00||||||\n";
+        let b = parse(text, &ParseContext::default()).unwrap();
+        let names: Vec<_> = b
+            .customers
+            .iter()
+            .map(|c| (c.code.as_str(), c.name.as_str()))
+            .collect();
+        assert_eq!(names, [("C9", "C9"), ("411DUP", "Dupont SA")]);
+    }
 
     #[test]
     fn placeholder_piece_refs_are_none() {

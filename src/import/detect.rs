@@ -207,17 +207,31 @@ fn classify_header(header_zone: &str) -> Option<Format> {
     if has(&["journalcode"]) && has(&["ecriturenum", "ecriturelet", "comptenum"]) {
         return Some(Format::Fec);
     }
+    // "Note" is a grade in a French rating file but a comment column in a customer list:
+    // alone it decides only when no customer-master column is there.
+    let rating_words = [
+        "rating",
+        "cotation",
+        "score",
+        "insolvency",
+        "procedure",
+        "limite assureur",
+        "insurer",
+        "grade",
+    ];
+    let master_words = [
+        "email",
+        "e-mail",
+        "telephone",
+        "phone",
+        "delai",
+        "payment terms",
+        "plafond",
+        "credit limit",
+        "segment",
+    ];
     if has(&["siren"])
-        && has(&[
-            "rating",
-            "note",
-            "cotation",
-            "score",
-            "insolvency",
-            "procedure",
-            "limite assureur",
-            "insurer",
-        ])
+        && (has(&rating_words) || (has(&["note"]) && !has(&master_words)))
         && !has(&["invoice", "facture"])
     {
         return Some(Format::RatingCsv);
@@ -349,6 +363,37 @@ mod tests {
             Detection::Known(Format::Cfonb120)
         );
         assert_eq!(detect("01/02/2024;VIR;12,00\n"), Detection::Unknown);
+    }
+
+    #[test]
+    fn invoice_customer_and_rating_csvs_are_told_apart() {
+        let cases = [
+            (
+                "N° facture;Code client;Client;Date facture;Échéance;Montant TTC;Reste dû\n",
+                Format::InvoiceCsv,
+            ),
+            (
+                "Invoice number,Customer code,Issue date,Due date,Amount\n",
+                Format::InvoiceCsv,
+            ),
+            (
+                "Code client;Raison sociale;SIREN;Email;Plafond;Notes\n",
+                Format::CustomerCsv,
+            ),
+            (
+                "Customer code,Company name,SIREN,Email,Credit limit,Note\n",
+                Format::CustomerCsv,
+            ),
+            (
+                "SIREN;Date;Source;Note;Limite assureur\n",
+                Format::RatingCsv,
+            ),
+            ("SIREN;Client;Date;Note\n", Format::RatingCsv),
+            ("SIREN,Date,Source,Grade,Insolvency\n", Format::RatingCsv),
+        ];
+        for (header, want) in cases {
+            assert_eq!(detect(header), Detection::Known(want), "{header}");
+        }
     }
 
     #[test]

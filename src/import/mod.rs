@@ -8,12 +8,23 @@ pub(crate) mod bank_common;
 pub mod bank_csv;
 pub mod camt;
 pub mod cfonb;
+pub mod cii;
 pub mod csv_profile;
+pub mod csv_util;
+pub mod customer_csv;
 pub mod detect;
+mod einvoice;
+mod einvoice_xml;
+pub mod fec;
+pub mod invoice_csv;
+pub mod iso4217;
 pub mod mt940;
 pub mod ofx;
+pub mod party;
 pub mod qif;
+pub mod rating_csv;
 pub mod text;
+pub mod ubl;
 
 pub use detect::{Detection, Format, detect};
 
@@ -189,10 +200,12 @@ pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<
         Format::Cfonb120 => cfonb::parse(text, ctx),
         Format::Qif => qif::parse(text, ctx),
         Format::BankCsv => bank_csv::parse(text, ctx),
-        other => Err(ImportError::new(
-            SourceLocation::Unknown,
-            format!("the {} reader is not wired in yet", other.as_str()),
-        )),
+        Format::Fec => fec::parse(text, ctx),
+        Format::Ubl => ubl::parse(text, ctx),
+        Format::Cii => cii::parse(text, ctx),
+        Format::InvoiceCsv => invoice_csv::parse(text, ctx),
+        Format::CustomerCsv => customer_csv::parse(text, ctx),
+        Format::RatingCsv => rating_csv::parse(text, ctx),
     };
     let mut batch = parsed?;
     batch.format = Some(format);

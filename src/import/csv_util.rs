@@ -1,0 +1,392 @@
+//! CSV plumbing shared by the invoice, customer and rating readers: delimiter guess, header
+//! row search past preambles, header lookup that ignores case, accents and punctuation, and
+//! the choice between a user profile and the built-in generic one.
+
+use crate::import::csv_profile::{CsvColumns, CsvKind, CsvProfile, DecimalMark};
+use crate::import::text::{self, DecimalStyle};
+use crate::import::{ImportError, ImportResult, ParseContext};
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+
+/// How many records may precede the header (bank-style preambles: export date, account...).
+const MAX_PREAMBLE: usize = 30;
+
+/// Lower-case, accent-free, punctuation turned into single spaces: `N° Facture`, `n°facture`
+/// and `No. facture` all fold to `no facture`.
+pub fn fold(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut space = false;
+    for c in s.nfkd() {
+        if unicode_normalization::char::is_combining_mark(c) {
+            continue;
+        }
+        let c = if c == '°' { 'o' } else { c };
+        if c.is_alphanumeric() {
+            if space && !out.is_empty() {
+                out.push(' ');
+            }
+            space = false;
+            out.extend(c.to_lowercase());
+        } else {
+            space = true;
+        }
+    }
+    out
+}
+
+/// The delimiter that splits the first lines most consistently: the field count most lines
+/// share, then the largest such count. Ties go to `;`, the French default; `,` also appears
+/// inside decimal-comma amounts, but never the same number of times on every line.
+pub fn guess_delimiter(text: &str) -> u8 {
+    let candidates = [b';', b'\t', b'|', b','];
+    let mut best = ((0usize, 0usize), b';');
+    for cand in candidates {
+        let mut freq: HashMap<usize, usize> = HashMap::new();
+        for line in text
+            .lines()
+            .take(MAX_PREAMBLE)
+            .filter(|l| !l.trim().is_empty())
+        {
+            let n = count_outside_quotes(line, cand);
+            if n > 0 {
+                *freq.entry(n).or_default() += 1;
+            }
+        }
+        let score = freq
+            .into_iter()
+            .map(|(n, f)| (f, n))
+            .max()
+            .unwrap_or((0, 0));
+        if score > best.0 {
+            best = (score, cand);
+        }
+    }
+    best.1
+}
+
+fn count_outside_quotes(line: &str, delim: u8) -> usize {
+    let mut quoted = false;
+    let mut n = 0;
+    for b in line.bytes() {
+        if b == b'"' {
+            quoted = !quoted;
+        } else if b == delim && !quoted {
+            n += 1;
+        }
+    }
+    n
+}
+
+pub fn decimal_style(mark: DecimalMark) -> DecimalStyle {
+    match mark {
+        DecimalMark::Dot => DecimalStyle::Dot,
+        DecimalMark::Comma => DecimalStyle::Comma,
+        DecimalMark::Auto => DecimalStyle::Auto,
+    }
+}
+
+/// Settles `Auto` for a whole file from its amount cells: `1,234` alone is ambiguous, but a
+/// file that also writes `12,50` uses the comma as decimal mark everywhere.
+pub fn settle_decimal_style<'a>(
+    style: DecimalStyle,
+    cells: impl Iterator<Item = &'a str>,
+) -> DecimalStyle {
+    if style != DecimalStyle::Auto {
+        return style;
+    }
+    let (mut comma, mut dot) = (false, false);
+    for cell in cells {
+        let t = cell.trim().trim_end_matches(|c: char| !c.is_ascii_digit());
+        let tail = |mark: char| {
+            t.rfind(mark)
+                .map(|p| (1..=2).contains(&(t.len() - p - 1)))
+                .unwrap_or(false)
+        };
+        comma |= tail(',');
+        dot |= tail('.');
+    }
+    match (comma, dot) {
+        (true, false) => DecimalStyle::Comma,
+        (false, true) => DecimalStyle::Dot,
+        _ => DecimalStyle::Auto,
+    }
+}
+
+/// One data row: its 1-based physical line and its cells, cleaned.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub line: usize,
+    pub cells: Vec<String>,
+}
+
+impl Row {
+    pub fn get(&self, idx: Option<usize>) -> &str {
+        idx.and_then(|i| self.cells.get(i))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn is_blank(&self) -> bool {
+        self.cells.iter().all(|c| c.is_empty())
+    }
+}
+
+/// A parsed CSV file: the header (as written, and folded) and the rows after it.
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub header: Vec<String>,
+    pub folded: Vec<String>,
+    pub header_line: usize,
+    pub rows: Vec<Row>,
+}
+
+impl Table {
+    /// The first column whose folded header equals one of `names` (folded), trying the
+    /// names in order so that a profile's more specific names win.
+    pub fn find(&self, names: &[String]) -> Option<usize> {
+        names.iter().find_map(|n| {
+            let f = fold(n);
+            self.folded.iter().position(|h| *h == f)
+        })
+    }
+
+    /// The header as the file writes it, for messages.
+    pub fn name(&self, idx: Option<usize>, fallback: &str) -> String {
+        idx.and_then(|i| self.header.get(i))
+            .filter(|h| !h.is_empty())
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string())
+    }
+}
+
+/// Physical line numbers from byte offsets. The csv crate's own line count drifts after
+/// blank lines and CRLF endings, and messages must name the line an editor shows.
+struct LineCounter<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    line: usize,
+}
+
+impl LineCounter<'_> {
+    /// The line of the first character at or after `byte` that is not a line break: a
+    /// record's offset may point at the blank line or the `\n` before it.
+    fn line_at(&mut self, byte: usize) -> usize {
+        let mut at = byte.min(self.bytes.len());
+        while at < self.bytes.len() && matches!(self.bytes[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        if at < self.pos {
+            self.pos = 0;
+            self.line = 1;
+        }
+        self.line += self.bytes[self.pos..at]
+            .iter()
+            .filter(|b| **b == b'\n')
+            .count();
+        self.pos = at;
+        self.line
+    }
+}
+
+fn read_records(text: &str, delimiter: u8) -> ImportResult<Vec<Row>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut lines = LineCounter {
+        bytes: text.as_bytes(),
+        pos: 0,
+        line: 1,
+    };
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        let record = record.map_err(|e| {
+            let line = e
+                .position()
+                .map(|p| lines.line_at(p.byte() as usize))
+                .unwrap_or(0);
+            ImportError::at_line(line, format!("the CSV cannot be read: {e}"))
+                .hint("check the quotes on that line, then export the file again")
+        })?;
+        let line = record
+            .position()
+            .map(|p| lines.line_at(p.byte() as usize))
+            .unwrap_or(0);
+        let cells = record.iter().map(text::clean).collect();
+        rows.push(Row { line, cells });
+    }
+    Ok(rows)
+}
+
+/// Reads `text` and finds its header: the first row (within the preamble allowance) for
+/// which `is_header` holds. `delimiter` is the profile's, else guessed.
+pub fn read_table(
+    text: &str,
+    delimiter: Option<char>,
+    is_header: impl Fn(&[String]) -> bool,
+) -> ImportResult<Option<Table>> {
+    let text = text.trim_start_matches('\u{feff}');
+    let delim = match delimiter {
+        Some(c) if c.is_ascii() => c as u8,
+        _ => guess_delimiter(text),
+    };
+    let mut rows = read_records(text, delim)?;
+    let found = rows.iter().take(MAX_PREAMBLE).position(|r| {
+        let folded: Vec<String> = r.cells.iter().map(|c| fold(c)).collect();
+        is_header(&folded)
+    });
+    let Some(at) = found else { return Ok(None) };
+    let data = rows.split_off(at + 1);
+    let head = rows.pop().map(|r| (r.line, r.cells)).unwrap_or_default();
+    Ok(Some(Table {
+        folded: head.1.iter().map(|c| fold(c)).collect(),
+        header: head.1,
+        header_line: head.0,
+        rows: data.into_iter().filter(|r| !r.is_blank()).collect(),
+    }))
+}
+
+/// User profiles of `kind` come first, each applying when all its `detect_headers` are in
+/// the header; the generic profile comes last. A profile's column names are tried before
+/// the generic names, so a profile only needs to name what differs.
+pub fn read_with_profiles(
+    text: &str,
+    ctx: &ParseContext,
+    kind: CsvKind,
+    generic: &CsvProfile,
+    generic_is_header: impl Fn(&[String]) -> bool,
+) -> ImportResult<Option<(CsvProfile, Table)>> {
+    for profile in ctx.csv_profiles.iter().filter(|p| p.kind == kind) {
+        if profile.detect_headers.is_empty() {
+            continue;
+        }
+        let wanted: Vec<String> = profile.detect_headers.iter().map(|h| fold(h)).collect();
+        let table = read_table(text, profile.delimiter, |cells| {
+            wanted.iter().all(|w| cells.contains(w))
+        })?;
+        if let Some(table) = table {
+            let mut merged = profile.clone();
+            merged.columns = merge_columns(&profile.columns, &generic.columns);
+            return Ok(Some((merged, table)));
+        }
+    }
+    let table = read_table(text, generic.delimiter, generic_is_header)?;
+    Ok(table.map(|t| (generic.clone(), t)))
+}
+
+/// Field-wise concatenation of two column maps, `first` before `then`.
+pub fn merge_columns(first: &CsvColumns, then: &CsvColumns) -> CsvColumns {
+    let (Ok(a), Ok(b)) = (serde_json::to_value(first), serde_json::to_value(then)) else {
+        return first.clone();
+    };
+    let (serde_json::Value::Object(mut a), serde_json::Value::Object(b)) = (a, b) else {
+        return first.clone();
+    };
+    for (key, extra) in b {
+        if let (Some(serde_json::Value::Array(list)), serde_json::Value::Array(more)) =
+            (a.get_mut(&key), extra)
+        {
+            list.extend(more);
+        }
+    }
+    serde_json::from_value(serde_json::Value::Object(a)).unwrap_or_else(|_| first.clone())
+}
+
+/// Counts how many of the given column name lists the folded header row matches.
+pub fn matches(cells: &[String], lists: &[&Vec<String>]) -> usize {
+    lists
+        .iter()
+        .filter(|names| names.iter().any(|n| cells.contains(&fold(n))))
+        .count()
+}
+
+/// `yes`/`no` the ways exports write it; `None` for anything else.
+pub fn parse_bool(raw: &str) -> Option<bool> {
+    match fold(raw).as_str() {
+        "" | "no" | "non" | "n" | "0" | "false" | "faux" | "nein" | "-" => Some(false),
+        "yes" | "oui" | "o" | "y" | "1" | "true" | "vrai" | "x" | "ja" => Some(true),
+        _ => None,
+    }
+}
+
+pub fn strings(names: &[&str]) -> Vec<String> {
+    names.iter().map(|s| s.to_string()).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_fold_alike() {
+        assert_eq!(fold("N° Facture"), "no facture");
+        assert_eq!(fold(" Échéance "), "echeance");
+        assert_eq!(fold("Montant TTC (€)"), "montant ttc");
+        assert_eq!(fold("Reste dû"), "reste du");
+        assert_eq!(fold("Délai  de paiement"), "delai de paiement");
+    }
+
+    #[test]
+    fn delimiters_are_guessed_past_decimal_commas() {
+        assert_eq!(guess_delimiter("a;b;c\n1,5;2,5;3,5\n"), b';');
+        assert_eq!(guess_delimiter("a,b,c\n1.5,2.5,3.5\n"), b',');
+        assert_eq!(guess_delimiter("a\tb\tc\n"), b'\t');
+        assert_eq!(guess_delimiter("\"a;b\",c,d\n"), b',');
+        assert_eq!(
+            guess_delimiter("Export;du 01/03\nN;Client;Montant\nF1;X;1,5\nF2;Y;2,5\n"),
+            b';'
+        );
+    }
+
+    #[test]
+    fn auto_decimal_style_is_settled_per_file() {
+        let s = settle_decimal_style(DecimalStyle::Auto, ["1,234", "12,50"].into_iter());
+        assert_eq!(s, DecimalStyle::Comma);
+        let s = settle_decimal_style(DecimalStyle::Auto, ["1,234", "12.50 €"].into_iter());
+        assert_eq!(s, DecimalStyle::Dot);
+        let s = settle_decimal_style(DecimalStyle::Comma, ["12.50"].into_iter());
+        assert_eq!(s, DecimalStyle::Comma);
+    }
+
+    #[test]
+    fn header_is_found_after_a_preamble() {
+        let text =
+            "Export du 01/03/2024\nSociété X\n\nN° facture;Client;Montant\nF1;A;10\n\nF2;B;20\n";
+        let t = read_table(text, None, |c| c.contains(&"no facture".to_string()))
+            .unwrap()
+            .unwrap();
+        assert_eq!(t.header_line, 4);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[1].line, 7);
+        assert_eq!(t.find(&strings(&["Invoice", "N° Facture"])), Some(0));
+        let crlf = text.replace('\n', "\r\n");
+        let t = read_table(&crlf, None, |c| c.contains(&"no facture".to_string()))
+            .unwrap()
+            .unwrap();
+        assert_eq!((t.header_line, t.rows[0].line, t.rows[1].line), (4, 5, 7));
+    }
+
+    #[test]
+    fn profile_columns_come_before_generic_ones() {
+        let a = CsvColumns {
+            invoice_number: strings(&["Pièce"]),
+            ..Default::default()
+        };
+        let b = CsvColumns {
+            invoice_number: strings(&["Invoice"]),
+            email: strings(&["Email"]),
+            ..Default::default()
+        };
+        let m = merge_columns(&a, &b);
+        assert_eq!(m.invoice_number, strings(&["Pièce", "Invoice"]));
+        assert_eq!(m.email, strings(&["Email"]));
+    }
+
+    #[test]
+    fn booleans() {
+        assert_eq!(parse_bool("Oui"), Some(true));
+        assert_eq!(parse_bool(""), Some(false));
+        assert_eq!(parse_bool("peut-être"), None);
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::{StoreError, StoreResult, ensure_private_dir};
 use rusqlite::Connection;
-use rusqlite::backup::Backup;
+use rusqlite::backup::{Backup, StepResult};
 use std::path::{Path, PathBuf};
 
 /// Copies `source` to `dest` (owner-only, 0600), which must not exist yet. The copy is
@@ -48,8 +48,24 @@ fn copy_and_check(source: &Connection, tmp: &Path) -> StoreResult<()> {
     let mut copy = Connection::open(tmp)?;
     {
         let backup = Backup::new(source, &mut copy)?;
-        // -1 pages per step: everything in one step, hence one consistent snapshot.
-        backup.run_to_completion(-1, std::time::Duration::ZERO, None)?;
+        // -1 pages: everything in one step, hence within one read transaction, one snapshot.
+        // Busy only while another connection holds an exclusive lock (a checkpoint that
+        // truncates): wait and try again, a bounded number of times.
+        let mut tries = 0;
+        loop {
+            match backup.step(-1)? {
+                StepResult::Done => break,
+                StepResult::More | StepResult::Busy | StepResult::Locked if tries < 600 => {
+                    tries += 1;
+                    std::thread::sleep(std::time::Duration::from_millis(100));
+                }
+                _ => {
+                    return Err(StoreError::Busy {
+                        waited_secs: tries / 10,
+                    });
+                }
+            }
+        }
     }
     // A backup is one self-contained file, not a WAL database with side files.
     copy.pragma_update(None, "journal_mode", "DELETE")?;

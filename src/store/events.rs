@@ -1,7 +1,7 @@
 //! The append-only event log: who did what, when, to which customer or invoice. Rows are
 //! never changed or deleted (triggers in the schema refuse it).
 
-use super::Actor;
+use super::{Actor, StoreResult};
 use rusqlite::{Connection, Transaction, params};
 
 #[derive(Debug, Clone, PartialEq)]
@@ -24,7 +24,7 @@ pub fn append(
     invoice_id: Option<i64>,
     kind: &str,
     detail: serde_json::Value,
-) -> rusqlite::Result<i64> {
+) -> StoreResult<i64> {
     tx.prepare_cached(
         "INSERT INTO events (at, who, customer_id, invoice_id, kind, detail)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -41,7 +41,7 @@ pub fn append(
 }
 
 /// A customer's events, oldest first (ties in order of writing).
-pub fn history(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<EventRow>> {
+pub fn history(conn: &Connection, customer_id: i64) -> StoreResult<Vec<EventRow>> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, at, who, customer_id, invoice_id, kind, detail FROM events
          WHERE customer_id = ?1 ORDER BY at, id",
@@ -59,5 +59,5 @@ pub fn history(conn: &Connection, customer_id: i64) -> rusqlite::Result<Vec<Even
             detail: serde_json::from_str(&detail).unwrap_or(serde_json::Value::String(detail)),
         })
     })?;
-    rows.collect()
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
 }

@@ -4,8 +4,10 @@
 //!
 //! Format and character set are detected from content ([`detect`]), never from the name alone.
 
+pub mod camt;
 pub mod csv_profile;
 pub mod detect;
+pub mod ofx;
 pub mod text;
 
 pub use detect::{Detection, Format, detect};
@@ -174,11 +176,15 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
 }
 
 /// Parses already-decoded text as the given format.
-pub fn parse_as(format: Format, _text: &str, _ctx: &ParseContext) -> ImportResult<ImportBatch> {
-    let parsed: ImportResult<ImportBatch> = Err(ImportError::new(
-        SourceLocation::Unknown,
-        format!("the {} reader is not wired in yet", format.as_str()),
-    ));
+pub fn parse_as(format: Format, text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
+    let parsed: ImportResult<ImportBatch> = match format {
+        Format::Camt053 | Format::Camt054 => camt::parse(text, ctx),
+        Format::Ofx => ofx::parse(text, ctx),
+        other => Err(ImportError::new(
+            SourceLocation::Unknown,
+            format!("the {} reader is not wired in yet", other.as_str()),
+        )),
+    };
     let mut batch = parsed?;
     batch.format = Some(format);
     Ok(batch)

@@ -171,8 +171,8 @@ impl Settings {
         if self.import.stable_seconds == 0 || self.import.stable_seconds > 600 {
             return Err("import.stable_seconds: must be between 1 and 600".into());
         }
-        if self.import.stale_claim_minutes == 0 {
-            return Err("import.stale_claim_minutes: must be at least 1".into());
+        if !(1..=100_000).contains(&self.import.stale_claim_minutes) {
+            return Err("import.stale_claim_minutes: must be between 1 and 100000".into());
         }
         Ok(())
     }

@@ -320,3 +320,30 @@ fn two_watchers_in_one_process_share_fifty_files_without_doubles() {
     assert_eq!(count(&db, "SELECT COUNT(*) FROM imports"), 50);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM invoices"), 150);
 }
+
+#[test]
+fn in_events_mode_a_dropped_file_is_noticed_without_waiting_for_the_periodic_scan() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox = dir.path().join("inbox");
+    let db = dir.path().join("encours.db");
+    let config = WatcherConfig {
+        inbox: config(&inbox, Duration::from_millis(300)),
+        mode: WatchMode::Events,
+        // Far beyond the wait below: only an event can trigger the import in time.
+        poll_interval: Duration::from_secs(600),
+    };
+    let (watcher, events) = Watcher::start(config, toy_ingest(open_store(&db))).unwrap();
+    assert_eq!(*watcher.mode(), encours::inbox::ActiveMode::Events);
+    // Let the start-up scan pass, then drop the file.
+    std::thread::sleep(Duration::from_millis(500));
+    drop_file(&inbox, "late.csv", &toy_file("EV", 2));
+    let event = events
+        .recv_timeout(Duration::from_secs(60))
+        .expect("no event-driven scan");
+    assert!(
+        matches!(event.outcome, InboxOutcome::Imported(_)),
+        "{}",
+        event.describe()
+    );
+    watcher.stop();
+}

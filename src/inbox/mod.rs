@@ -133,8 +133,9 @@ impl InboxConfig {
         InboxConfig {
             dir: settings.inbox_dir(db_path),
             stable_delay: Duration::from_secs(settings.import.stable_seconds),
+            // Validated to at most 100,000 minutes, far inside chrono's range.
             stale_claim_after: chrono::Duration::minutes(
-                i64::try_from(settings.import.stale_claim_minutes).unwrap_or(i64::MAX / 120_000),
+                settings.import.stale_claim_minutes.min(100_000) as i64,
             ),
             who: who.into(),
             clock,

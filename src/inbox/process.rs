@@ -100,6 +100,9 @@ impl Inbox {
         if retry_deferred {
             self.deferred.clear();
         }
+        // Someone may have removed a folder since the start: put it back rather than fail
+        // every pass.
+        self.layout.ensure().map_err(io_error(&self.config.dir))?;
         let stop = self.stop.clone();
         let pause = move |d: Duration| pause(&stop, d);
         let (stable, unstable) =

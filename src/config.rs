@@ -35,6 +35,10 @@ pub struct General {
     pub currency: Currency,
     pub default_terms_days: u32,
     pub company_name: String,
+    /// Operating-system users who always open the database read-only.
+    pub read_only_users: Vec<String>,
+    /// How long an operator's claim on a customer of the call list lasts unless renewed.
+    pub claim_minutes: u32,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -62,8 +66,24 @@ pub struct MatchingSettings {
 #[serde(deny_unknown_fields)]
 pub struct ImportSettings {
     pub inbox: String,
+    pub watch_mode: WatchMode,
+    pub poll_seconds: u64,
+    pub stable_seconds: u64,
+    pub stale_claim_minutes: u64,
     #[serde(default)]
     pub csv_profiles: Vec<CsvProfile>,
+}
+
+/// How the inbox notices new files.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum WatchMode {
+    /// Events, unless the inbox is on a network filesystem (then polling).
+    Auto,
+    /// Change notifications (with a periodic full scan behind them).
+    Events,
+    /// A full scan every `poll_seconds`, nothing else.
+    Poll,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -135,7 +155,31 @@ impl Settings {
         if self.matching.min_suggestion_score > 100 {
             return Err("matching.min_suggestion_score: must be between 0 and 100".into());
         }
+        for user in &self.general.read_only_users {
+            if user.trim().is_empty() || user.chars().any(char::is_whitespace) {
+                return Err(format!(
+                    "general.read_only_users: '{user}' is not a user name (no spaces, not empty)"
+                ));
+            }
+        }
+        if self.general.claim_minutes == 0 {
+            return Err("general.claim_minutes: must be at least 1".into());
+        }
+        if self.import.poll_seconds == 0 || self.import.poll_seconds > 3600 {
+            return Err("import.poll_seconds: must be between 1 and 3600".into());
+        }
+        if self.import.stable_seconds == 0 || self.import.stable_seconds > 600 {
+            return Err("import.stable_seconds: must be between 1 and 600".into());
+        }
+        if !(1..=100_000).contains(&self.import.stale_claim_minutes) {
+            return Err("import.stale_claim_minutes: must be between 1 and 100000".into());
+        }
         Ok(())
+    }
+
+    /// Whether `user` must open the database read-only.
+    pub fn is_read_only_user(&self, user: &str) -> bool {
+        self.general.read_only_users.iter().any(|u| u == user)
     }
 
     pub fn buckets(&self) -> Buckets {
@@ -198,6 +242,52 @@ mod tests {
         .to_string();
         assert!(err.contains("mine.toml"), "{err}");
         assert!(err.contains("default_term_days"), "{err}");
+    }
+
+    #[test]
+    fn read_only_users_are_read_and_checked() {
+        let s = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[general]\nread_only_users = [\"alice\"]\n"),
+        ])
+        .unwrap();
+        assert!(s.is_read_only_user("alice"));
+        assert!(!s.is_read_only_user("bob"));
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[general]\nread_only_users = [\"al ice\"]\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("general.read_only_users"), "{err}");
+    }
+
+    #[test]
+    fn watch_settings_are_read_and_checked() {
+        let s = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            (
+                "mine.toml",
+                "[import]\nwatch_mode = \"poll\"\npoll_seconds = 30\n",
+            ),
+        ])
+        .unwrap();
+        assert_eq!(s.import.watch_mode, WatchMode::Poll);
+        assert_eq!(s.import.poll_seconds, 30);
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[import]\nstable_seconds = 0\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("import.stable_seconds"), "{err}");
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[import]\nwatch_mode = \"inotify\"\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("inotify"), "{err}");
     }
 
     #[test]

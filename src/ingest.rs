@@ -39,17 +39,32 @@ pub fn ingest(
     ctx: &ParseContext,
     actor: &Actor,
 ) -> Result<IngestOutcome, IngestError> {
+    let ctx = ParseContext {
+        file_name: file_name.to_string(),
+        ..ctx.clone()
+    };
+    ingest_with_parser(store, bytes, file_name, actor, |b| {
+        import::parse_bytes(b, &ctx)
+    })
+}
+
+/// [`ingest`] with the parsing step supplied by the caller: the same hash check, single
+/// transaction and refusal record, for tests that drive the write path with a format of
+/// their own.
+pub fn ingest_with_parser(
+    store: &mut Store,
+    bytes: &[u8],
+    file_name: &str,
+    actor: &Actor,
+    parse: impl FnOnce(&[u8]) -> import::ImportResult<import::ImportBatch>,
+) -> Result<IngestOutcome, IngestError> {
     let sha = import_writer::sha256_hex(bytes);
     if let Some((file_name, on)) =
         import_writer::previous_import(store.conn(), &sha).map_err(StoreError::from)?
     {
         return Ok(IngestOutcome::AlreadyImported { file_name, on });
     }
-    let ctx = ParseContext {
-        file_name: file_name.to_string(),
-        ..ctx.clone()
-    };
-    let batch = match import::parse_bytes(bytes, &ctx) {
+    let batch = match parse(bytes) {
         Ok(batch) => batch,
         Err(e) => return Err(refuse(store, e, file_name, &sha, actor)),
     };

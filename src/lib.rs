@@ -3,6 +3,7 @@ pub mod config;
 pub mod demo;
 pub mod domain;
 pub mod import;
+pub mod inbox;
 pub mod ingest;
 pub mod locale;
 pub mod store;

@@ -72,7 +72,7 @@ fn importers_do_no_io_and_read_no_clock() {
 
 #[test]
 fn only_the_runtime_reads_the_clock() {
-    for folder in ["store", "app", "ui"] {
+    for folder in ["store", "inbox", "app", "ui"] {
         let found = offenders(folder, CLOCK);
         assert!(
             found.is_empty(),

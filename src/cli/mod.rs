@@ -1,9 +1,11 @@
 //! The command line: arguments → validated settings → one command. This is part of the
 //! runtime: it reads the clock, the environment and the files, and hands plain values down.
 
+mod backup_cmd;
 mod import_cmd;
 mod output;
 mod report;
+mod watch_cmd;
 
 use crate::config::{LanguageSetting, Settings};
 use crate::locale::Language;
@@ -51,6 +53,20 @@ pub enum Command {
     /// Reports: ageing, ...
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Watch the inbox folder and import every file dropped there (for a service).
+    Watch(watch_cmd::WatchArgs),
+    /// Write a consistent copy of the database, even while others are working.
+    Backup(backup_cmd::BackupArgs),
+}
+
+impl Command {
+    /// Whether the command changes the database (refused in a read-only session).
+    fn writes(&self) -> bool {
+        matches!(
+            self,
+            Command::Demo(_) | Command::Import(_) | Command::Watch(_)
+        )
+    }
 }
 
 pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
@@ -74,12 +90,22 @@ impl Context {
         if let Some(parent) = self.db_path.parent() {
             crate::store::ensure_private_dir(parent)?;
         }
-        Ok(Store::open(
+        let mut store = Store::open(
             &self.db_path,
             OpenOptions {
                 read_only: self.read_only,
             },
-        )?)
+        )?;
+        store.set_busy_hook(Box::new(|wait| {
+            if wait.attempt == 1 || wait.attempt % 5 == 0 {
+                eprintln!(
+                    "encours: {} ({} s)",
+                    crate::store::BUSY_MESSAGE,
+                    wait.waited.as_secs()
+                );
+            }
+        }));
+        Ok(store)
     }
 
     pub fn actor(&self) -> Actor {
@@ -152,19 +178,37 @@ pub fn run(cli: Cli) -> anyhow_like::Result<i32> {
     let now = chrono::Local::now().naive_local();
     let today = cli.today.unwrap_or(now.date());
     let db_path = cli.db.clone().unwrap_or_else(default_db_path);
+    let who = os_user();
+    let read_only = cli.read_only || settings.is_read_only_user(&who);
     let ctx = Context {
         settings,
         lang,
         today,
         db_path,
-        read_only: cli.read_only,
-        who: os_user(),
+        read_only,
+        who,
         now,
     };
+    if ctx.read_only
+        && let Some(command) = &cli.command
+        && command.writes()
+    {
+        let why = if cli.read_only {
+            "--read-only was given".to_string()
+        } else {
+            format!("the user {} is listed in general.read_only_users", ctx.who)
+        };
+        eprintln!(
+            "encours: this session is read-only ({why}): this command would change the database, so nothing was done"
+        );
+        return Ok(3);
+    }
     match cli.command {
         Some(Command::Demo(args)) => crate::demo::run_command(&ctx, &args),
         Some(Command::Import(args)) => import_cmd::run(&ctx, &args),
         Some(Command::Report(cmd)) => report::run(&ctx, &cmd),
+        Some(Command::Watch(args)) => watch_cmd::run(&ctx, &args),
+        Some(Command::Backup(args)) => backup_cmd::run(&ctx, &args),
         None => {
             let ctx = if cli.demo {
                 crate::demo::prepare_demo_context(ctx, cli.db.is_some())?

@@ -5,11 +5,15 @@
 //! text, which sorts and compares correctly in SQL.
 
 pub mod ageing;
+pub mod backup;
+pub mod claims;
+pub mod events;
+pub mod fs_check;
 pub mod import_writer;
 pub mod schema;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -32,6 +36,47 @@ pub enum StoreError {
     },
     #[error("{0}")]
     Invalid(String),
+    #[error(
+        "this session is read-only (--read-only, or the user is listed in general.read_only_users): nothing was changed"
+    )]
+    ReadOnly,
+    #[error(
+        "the database stayed busy for {waited_secs} s (another encours is writing): nothing was changed; try again in a moment"
+    )]
+    Busy { waited_secs: u64 },
+    #[error(
+        "{path} is on a network filesystem ({kind}). SQLite's locks are not reliable there: two users writing at once could corrupt the database. Keep the database on a local disk of the server (the inbox may stay on the share), or set {var}=1 if only one process on one machine ever opens it",
+        var = fs_check::ALLOW_NETWORK_FS_VAR
+    )]
+    NetworkFilesystem { path: PathBuf, kind: &'static str },
+}
+
+/// Shown while a write waits for another process's transaction to finish.
+pub const BUSY_MESSAGE: &str = "the database is busy (another encours is writing); retrying…";
+
+/// Each attempt to take the write lock waits this long inside SQLite before we report and
+/// try again, so that a long wait is visible instead of silent.
+const BUSY_SLICE: Duration = Duration::from_secs(2);
+/// The usual wait for locks outside `write` (reads hit it only in rare WAL recoveries).
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a write keeps trying before giving up with [`StoreError::Busy`].
+pub const DEFAULT_BUSY_PATIENCE: Duration = Duration::from_secs(300);
+
+/// Reported to the busy hook each time a write is still waiting for the lock.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BusyWait {
+    pub attempt: u32,
+    /// Time spent waiting so far (from the waits' own lengths, not the clock).
+    pub waited: Duration,
+}
+
+pub type BusyHook = Box<dyn FnMut(BusyWait) + Send>;
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -65,11 +110,14 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     read_only: bool,
+    busy_hook: Option<BusyHook>,
+    busy_patience: Duration,
 }
 
 impl Store {
     /// Opens (creating if needed, owner-only) and upgrades the database at `path`.
     pub fn open(path: &Path, options: OpenOptions) -> StoreResult<Store> {
+        refuse_network_fs(path)?;
         if !options.read_only {
             prepare_private_file(path)?;
         }
@@ -85,6 +133,8 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only: options.read_only,
+            busy_hook: None,
+            busy_patience: DEFAULT_BUSY_PATIENCE,
         };
         store.configure()?;
         if !options.read_only {
@@ -102,6 +152,8 @@ impl Store {
             conn,
             path: PathBuf::from(":memory:"),
             read_only: false,
+            busy_hook: None,
+            busy_patience: DEFAULT_BUSY_PATIENCE,
         };
         store.configure()?;
         store.migrate()?;
@@ -109,7 +161,7 @@ impl Store {
     }
 
     fn configure(&mut self) -> StoreResult<()> {
-        self.conn.busy_timeout(Duration::from_secs(10))?;
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
         if !self.read_only {
             self.conn.pragma_update(None, "journal_mode", "WAL")?;
         }
@@ -139,9 +191,7 @@ impl Store {
 
     fn migrate(&mut self) -> StoreResult<()> {
         self.check_version()?;
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let tx = self.begin_immediate()?;
         // Read again inside the write lock: another process may have migrated meanwhile.
         let current: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
         for (index, step) in schema::MIGRATIONS.iter().enumerate().skip(current as usize) {
@@ -164,6 +214,54 @@ impl Store {
         self.read_only
     }
 
+    /// Called while a write waits for another process (at most every couple of seconds):
+    /// the CLI prints [`BUSY_MESSAGE`], the cockpit shows it in its status line.
+    pub fn set_busy_hook(&mut self, hook: BusyHook) {
+        self.busy_hook = Some(hook);
+    }
+
+    /// How long a write waits for the lock before giving up (default five minutes).
+    pub fn set_busy_patience(&mut self, patience: Duration) {
+        self.busy_patience = patience;
+    }
+
+    /// Takes the write lock, waiting and retrying while another process holds it. Only the
+    /// `BEGIN` is retried: once it succeeds no other writer can interfere, so the caller's
+    /// work runs exactly once.
+    fn begin_immediate(&mut self) -> StoreResult<Transaction<'_>> {
+        // Disjoint borrows of two fields: the connection shared, the hook mutable.
+        let conn = &self.conn;
+        let hook = &mut self.busy_hook;
+        let patience = self.busy_patience;
+        let mut waited = Duration::ZERO;
+        let mut attempt = 0u32;
+        loop {
+            conn.busy_timeout(BUSY_SLICE)?;
+            let begun = Transaction::new_unchecked(conn, TransactionBehavior::Immediate);
+            conn.busy_timeout(BUSY_TIMEOUT)?;
+            match begun {
+                Ok(tx) => return Ok(tx),
+                Err(e) if is_busy(&e) => {
+                    attempt += 1;
+                    waited += BUSY_SLICE;
+                    if waited >= patience {
+                        return Err(StoreError::Busy {
+                            waited_secs: waited.as_secs(),
+                        });
+                    }
+                    if let Some(hook) = hook.as_mut() {
+                        hook(BusyWait { attempt, waited });
+                    }
+                    // A short pause, growing, so that waiting processes do not stampede.
+                    let pause = Duration::from_millis(50 * u64::from(attempt.min(10)));
+                    std::thread::sleep(pause);
+                    waited += pause;
+                }
+                Err(e) => return Err(e.into()),
+            }
+        }
+    }
+
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction: committed if it returns Ok, rolled back
     /// otherwise (dropping the transaction rolls back, also on panic).
     pub fn write<T, E>(
@@ -174,18 +272,30 @@ impl Store {
         E: From<StoreError>,
     {
         if self.read_only {
-            return Err(StoreError::Invalid(
-                "this session is read-only: nothing can be changed".into(),
-            )
-            .into());
+            return Err(StoreError::ReadOnly.into());
         }
-        let tx = self
-            .conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
+        let tx = self.begin_immediate()?;
         let value = f(&tx)?;
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
+    }
+}
+
+/// Refuses a database on a network filesystem unless the user set the escape hatch.
+fn refuse_network_fs(path: &Path) -> StoreResult<()> {
+    if fs_check::network_fs_allowed() {
+        return Ok(());
+    }
+    let Some(existing) = fs_check::nearest_existing(path) else {
+        return Ok(());
+    };
+    match fs_check::fs_kind(existing) {
+        Ok(fs_check::FsKind::Network(kind)) => Err(StoreError::NetworkFilesystem {
+            path: path.to_path_buf(),
+            kind,
+        }),
+        // An unanswerable statfs is no reason to refuse: SQLite will say if it cannot work.
+        _ => Ok(()),
     }
 }
 

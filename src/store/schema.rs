@@ -200,4 +200,16 @@ CREATE TRIGGER events_no_update BEFORE UPDATE ON events
 CREATE TRIGGER events_no_delete BEFORE DELETE ON events
     BEGIN SELECT RAISE(ABORT, 'the event log is append-only'); END;
 "#,
+    // 2: claims on the call list, so that two operators do not call the same customer.
+    // Not part of the trail (events is): a claim is a lock, deleted when released.
+    r#"
+CREATE TABLE claims (
+    customer_id INTEGER PRIMARY KEY REFERENCES customers(id),
+    who TEXT NOT NULL,
+    host TEXT NOT NULL,
+    claimed_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL
+);
+CREATE INDEX claims_expiry ON claims(expires_at);
+"#,
 ];

@@ -1,0 +1,132 @@
+//! `encours watch`: the inbox watcher without a terminal, for a service. One line per action
+//! on stdout (problems on stderr), each with its time; SIGINT or SIGTERM stop it cleanly,
+//! after the file being imported, if any, is filed away.
+
+use super::{Context, anyhow_like};
+use crate::config::WatchMode;
+use crate::inbox::{
+    Clock, Inbox, InboxConfig, InboxEvent, InboxOutcome, StoreIngest, Watcher, WatcherConfig,
+};
+use crate::store::BUSY_MESSAGE;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Duration;
+
+#[derive(Debug, clap::Args)]
+pub struct WatchArgs {
+    /// The folder to watch (default: import.inbox, else "inbox" beside the database).
+    #[arg(long)]
+    pub inbox: Option<PathBuf>,
+    /// One pass (take back interrupted files, import the stable ones), then exit: for cron.
+    #[arg(long)]
+    pub once: bool,
+    /// How to notice files, overriding import.watch_mode.
+    #[arg(long, value_parser = ["auto", "events", "poll"])]
+    pub mode: Option<String>,
+    /// Seconds between full scans, overriding import.poll_seconds.
+    #[arg(long)]
+    pub poll_seconds: Option<u64>,
+    /// Seconds a file must stay unchanged before import, overriding import.stable_seconds.
+    #[arg(long)]
+    pub stable_seconds: Option<u64>,
+}
+
+static STOP: AtomicBool = AtomicBool::new(false);
+
+extern "C" fn on_signal(_signal: libc::c_int) {
+    // Only an atomic store: the one thing a signal handler may safely do here.
+    STOP.store(true, Ordering::SeqCst);
+}
+
+fn install_signal_handlers() {
+    let handler = on_signal as extern "C" fn(libc::c_int) as libc::sighandler_t;
+    // SAFETY: the handler is async-signal-safe (one atomic store) and lives forever.
+    unsafe {
+        libc::signal(libc::SIGINT, handler);
+        libc::signal(libc::SIGTERM, handler);
+    }
+}
+
+fn stamp() -> String {
+    chrono::Local::now().format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
+fn log(event: &InboxEvent) {
+    match event.outcome {
+        InboxOutcome::Failed(_) => eprintln!("{} {}", stamp(), event.describe()),
+        _ => println!("{} {}", stamp(), event.describe()),
+    }
+}
+
+pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
+    let mut settings = ctx.settings.clone();
+    if let Some(mode) = &args.mode {
+        settings.import.watch_mode = match mode.as_str() {
+            "events" => WatchMode::Events,
+            "poll" => WatchMode::Poll,
+            _ => WatchMode::Auto,
+        };
+    }
+    if let Some(s) = args.poll_seconds {
+        settings.import.poll_seconds = s.max(1);
+    }
+    if let Some(s) = args.stable_seconds {
+        settings.import.stable_seconds = s.max(1);
+    }
+    let clock: Clock = Arc::new(|| chrono::Local::now().naive_local());
+    let mut inbox_config = InboxConfig::from_settings(&settings, &ctx.db_path, &ctx.who, clock);
+    if let Some(dir) = &args.inbox {
+        inbox_config.dir = dir.clone();
+    }
+    let mut store = ctx.open_store()?;
+    store.set_busy_hook(Box::new(|wait| {
+        if wait.attempt == 1 || wait.attempt % 5 == 0 {
+            eprintln!("{} {BUSY_MESSAGE} ({} s)", stamp(), wait.waited.as_secs());
+        }
+    }));
+    let ingest = Box::new(StoreIngest::new(store, ctx.parse_context()));
+
+    if args.once {
+        let mut inbox = Inbox::open(inbox_config, ingest)?;
+        let events = inbox.run_once()?;
+        let mut troubles = 0;
+        for event in &events {
+            log(event);
+            if matches!(
+                event.outcome,
+                InboxOutcome::Refused(_) | InboxOutcome::Failed(_)
+            ) {
+                troubles += 1;
+            }
+        }
+        return Ok(if troubles > 0 { 1 } else { 0 });
+    }
+
+    install_signal_handlers();
+    let dir = inbox_config.dir.clone();
+    let config = WatcherConfig::from_settings(&settings, inbox_config);
+    let (watcher, events) = Watcher::start(config, ingest)?;
+    println!(
+        "{} watching {} by {} into {} (stop with Ctrl-C or SIGTERM)",
+        stamp(),
+        dir.display(),
+        watcher.mode(),
+        ctx.db_path.display()
+    );
+    while !STOP.load(Ordering::SeqCst) {
+        match events.recv_timeout(Duration::from_millis(200)) {
+            Ok(event) => log(&event),
+            Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+    }
+    println!("{} stopping: finishing the current file", stamp());
+    watcher.stop();
+    // Events sent while stopping are still worth a line.
+    while let Ok(event) = events.try_recv() {
+        log(&event);
+    }
+    println!("{} stopped", stamp());
+    Ok(0)
+}

@@ -31,7 +31,8 @@ pub(crate) fn rf_reference(raw: &str) -> Option<String> {
         .filter(|c| !c.is_whitespace())
         .map(|c| c.to_ascii_uppercase())
         .collect();
-    if s.len() < 5 || s.len() > 25 || !s.starts_with("RF") {
+    // Checked before any slicing: byte offsets are only safe on ASCII.
+    if s.len() < 5 || s.len() > 25 || !s.starts_with("RF") || !s.is_ascii() {
         return None;
     }
     if !s[2..4].chars().all(|c| c.is_ascii_digit()) || !s.chars().all(|c| c.is_ascii_alphanumeric())
@@ -292,6 +293,8 @@ mod tests {
             Some("RF18539007547034".into())
         );
         assert_eq!(find_rf_reference("REFERENCE 12"), None);
+        // Found by the fuzz pass: a multi-byte letter among the check digits.
+        assert_eq!(rf_reference("RF1à8539007547034"), None);
     }
 
     #[test]

@@ -96,7 +96,9 @@ pub(super) fn parse_account(raw: &str) -> AccountRef {
     }
     let mut body = compact.as_str();
     let mut currency = None;
-    if body.len() > 3 {
+    // A currency suffix is three ASCII letters; anything else (even a multi-byte letter,
+    // which could not be split there) leaves the field as it is.
+    if body.len() > 3 && body.is_char_boundary(body.len() - 3) {
         let (head, tail) = body.split_at(body.len() - 3);
         let head_trimmed = head.trim_end_matches(['/', '-']);
         let before_ok = head.ends_with(['/', '-']) || head.ends_with(|c: char| c.is_ascii_digit());
@@ -383,5 +385,17 @@ mod tests {
         assert_eq!(b.amount, dec!(229.2));
         assert!(b.intermediate);
         assert!(parse_balance(&field("62F", &["C140407CHF22x9,2"])).is_err());
+    }
+}
+
+#[cfg(test)]
+mod fuzz_regressions {
+    use super::parse_account;
+
+    /// Found by the fuzz pass: a multi-byte letter where the currency suffix would be.
+    #[test]
+    fn an_account_ending_in_a_multibyte_letter_does_not_panic() {
+        let account = parse_account("DE8937040044053013Ÿ00");
+        assert_eq!(account.number.as_deref(), Some("DE8937040044053013Ÿ00"));
     }
 }

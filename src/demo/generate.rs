@@ -145,6 +145,31 @@ fn iban_for(rng: &mut Rng) -> String {
     format!("FR{:02}{bban}", 98 - rem)
 }
 
+/// A SIREN: eight digits and a Luhn check digit, as INSEE assigns them.
+fn siren_for(rng: &mut Rng) -> String {
+    let body = format!("{:08}", 30_000_000 + rng.range(0, 59_999_999));
+    let luhn_sum = |digits: &str| -> u32 {
+        digits
+            .chars()
+            .rev()
+            .enumerate()
+            .map(|(i, c)| {
+                let d = c.to_digit(10).unwrap_or(0);
+                if i % 2 == 1 {
+                    let doubled = d * 2;
+                    if doubled > 9 { doubled - 9 } else { doubled }
+                } else {
+                    d
+                }
+            })
+            .sum()
+    };
+    let check = (0..10)
+        .find(|c| luhn_sum(&format!("{body}{c}")).is_multiple_of(10))
+        .unwrap_or(0);
+    format!("{body}{check}")
+}
+
 pub fn customers(rng: &mut Rng, count: usize) -> Vec<DemoCustomer> {
     (0..count)
         .map(|i| {
@@ -168,7 +193,7 @@ pub fn customers(rng: &mut Rng, count: usize) -> Vec<DemoCustomer> {
             let terms = *rng.pick(&[30u32, 30, 30, 45, 60]);
             DemoCustomer {
                 code: format!("C{:05}", i + 1),
-                siren: format!("{:09}", 300_000_000 + rng.range(0, 599_999_999)),
+                siren: siren_for(rng),
                 iban: iban_for(rng),
                 terms,
                 limit_euros: (mean / 100 * 4 / 1000 + 1) * 1000,

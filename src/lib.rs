@@ -1,3 +1,4 @@
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -5,4 +6,6 @@ pub mod domain;
 pub mod import;
 pub mod ingest;
 pub mod locale;
+pub mod runtime;
 pub mod store;
+pub mod ui;

@@ -241,3 +241,42 @@ fn stale_bank_data_is_a_warning() {
         "the queue says so first"
     );
 }
+
+#[test]
+fn empty_views_say_why_at_every_size() {
+    use encours::app::msg::{Loaded, Msg};
+    use encours::app::views::*;
+    let mut h = Harness::new(120, 40);
+    h.msg(Msg::Loaded(Loaded::Overview(OverviewView {
+        notice: Some(Notice::NoData),
+        ..Default::default()
+    })));
+    h.msg(Msg::Loaded(Loaded::Signals(SignalsView {
+        rows: vec![],
+        notice: Some(Notice::NotComputedYet),
+    })));
+    h.msg(Msg::Loaded(Loaded::Queue(QueueView {
+        notice: Some(Notice::NoBankData),
+        ..Default::default()
+    })));
+    h.msg(Msg::Loaded(Loaded::Forecast(ForecastView {
+        notice: Some(Notice::NotComputedYet),
+        ..Default::default()
+    })));
+    let text = h.text();
+    assert!(text.contains("No invoices yet"), "{text}");
+    assert!(text.contains("Not computed in this build yet."), "{text}");
+    assert!(text.contains("No bank statement yet"), "{text}");
+    assert!(
+        text.contains("no bank data"),
+        "the header says it too:\n{text}"
+    );
+    for keys in ["1", "2", "3", "4", "5", "6", "7"] {
+        h.keys(keys);
+        for (w, ht) in [(1, 1), (80, 24), (81, 25), (300, 100), (120, 3)] {
+            h.resize(w, ht);
+            h.draw();
+        }
+        h.resize(120, 40);
+    }
+}

@@ -116,7 +116,5 @@ pub enum Status {
     /// New data arrived and the screens were reloaded.
     Reloaded,
     ReadOnly,
-    /// A reading was refused by a prompt's check (bad date, amount...).
-    Invalid(String),
     Failed(Failure),
 }

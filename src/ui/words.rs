@@ -252,7 +252,6 @@ pub fn status(lang: Language, s: &Status) -> (String, bool) {
         Status::SegmentSet => (tr(lang, T::SegmentSet).into(), false),
         Status::Reloaded => (tr(lang, T::Reloaded).into(), false),
         Status::ReadOnly => (tr(lang, T::ReadOnly).into(), true),
-        Status::Invalid(m) => (m.clone(), true),
         Status::Failed(Failure::NotAvailable(f)) => (
             format!(
                 "{}{}{}",

@@ -137,10 +137,10 @@ pub(super) fn overview(
         Some(b) => Some(b - payables_due_within_30_days(conn, s, as_of)?),
         None => None,
     };
-    let has_sales = !r.customers.is_empty();
+    let anything_open = !r.customers.is_empty();
     let headline = Headline {
         net_cash,
-        dso_days: has_sales.then(|| {
+        dso_days: anything_open.then(|| {
             figures::dso_countback(
                 r.total.open,
                 &countback_sales(conn, s, as_of).unwrap_or_default(),

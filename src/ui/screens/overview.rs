@@ -192,7 +192,12 @@ fn draw_queue(frame: &mut Frame, area: Rect, ctx: &Ctx) {
             ctx.theme.muted(),
         )));
     }
-    let notes = lines.len() as u16;
+    // With lines to call, the notes go under them; without, they are all there is.
+    let notes = if q.lines.is_empty() {
+        inner.height
+    } else {
+        lines.len() as u16
+    };
     let [table_area, notes_area] = inner.layout(&Layout::vertical([
         Constraint::Fill(1),
         Constraint::Length(notes),

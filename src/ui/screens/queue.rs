@@ -23,7 +23,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         return loading(frame, inner, ctx);
     };
     let wide = area.width >= 110;
-    let (list_area, detail_area) = if wide {
+    let (list_area, detail_area) = if q.lines.is_empty() {
+        (area, Rect::default())
+    } else if wide {
         let [a, b] = area.layout(&Layout::horizontal([
             Constraint::Fill(3),
             Constraint::Fill(2),

@@ -13,12 +13,13 @@ pub struct Log {
 }
 
 impl Log {
+    /// Owner-only, like the database: the log may name customers.
     pub fn open(path: &Path) -> Log {
-        let file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .ok();
+        let mut options = std::fs::OpenOptions::new();
+        options.create(true).append(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path).ok();
         Log {
             file: Arc::new(Mutex::new(file)),
         }

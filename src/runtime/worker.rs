@@ -47,12 +47,11 @@ pub fn spawn(
                         let actor = Actor::new(who.clone(), clock());
                         let started = std::time::Instant::now();
                         let msg = executor::execute(source.as_mut(), &effect, as_of, &actor);
-                        log.line(
-                            &format!("{effect:?} in {} ms", started.elapsed().as_millis())
-                                .chars()
-                                .take(300)
-                                .collect::<String>(),
-                        );
+                        log.line(&format!(
+                            "{} in {} ms",
+                            label(&effect),
+                            started.elapsed().as_millis()
+                        ));
                         if let Some(Msg::Failed(f)) = &msg {
                             log.line(&format!("failed: {f:?}"));
                         }
@@ -72,4 +71,41 @@ pub fn spawn(
                 }
             }
         })
+}
+
+/// What an effect was, without its content: notes and amounts stay out of the log.
+fn label(effect: &Effect) -> String {
+    let name = |debug: String| {
+        debug
+            .split(['(', '{', ' '])
+            .next()
+            .unwrap_or_default()
+            .to_string()
+    };
+    match effect {
+        Effect::Load(r) => format!("load {}", name(format!("{r:?}"))),
+        Effect::Write(c) => format!("write {}", name(format!("{c:?}"))),
+        Effect::Quit => "quit".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::msg::{Command, Request};
+    use crate::app::source::Outcome;
+
+    #[test]
+    fn log_labels_carry_no_content() {
+        let write = Effect::Write(Command::Outcome {
+            customer: 1,
+            name: "Secret SA".into(),
+            outcome: Outcome::Note {
+                text: "private".into(),
+            },
+        });
+        assert_eq!(label(&write), "write Outcome");
+        assert_eq!(label(&Effect::Load(Request::Customer(4))), "load Customer");
+        assert_eq!(label(&Effect::Load(Request::Overview)), "load Overview");
+    }
 }

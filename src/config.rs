@@ -18,6 +18,7 @@ pub struct Settings {
     pub bank: BankSettings,
     pub matching: MatchingSettings,
     pub import: ImportSettings,
+    pub ui: UiSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -86,6 +87,18 @@ pub enum WatchMode {
     Poll,
 }
 
+/// The cockpit.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct UiSettings {
+    /// A keymap file laid over `config/keymap.toml`; empty: the defaults only.
+    pub keymap: String,
+    /// The log file; empty: `encours.log` beside the database.
+    pub log_file: String,
+    /// Seconds between checks for data written by someone else.
+    pub tick_seconds: u32,
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("{file}: {message}")]
@@ -151,6 +164,9 @@ impl Settings {
         Buckets::new(self.ageing.buckets.clone()).map_err(|e| format!("ageing.buckets: {e}"))?;
         if self.matching.fee_tolerance < Decimal::ZERO {
             return Err("matching.fee_tolerance: must not be negative".into());
+        }
+        if !(1..=60).contains(&self.ui.tick_seconds) {
+            return Err("ui.tick_seconds: must be between 1 and 60".into());
         }
         if self.matching.min_suggestion_score > 100 {
             return Err("matching.min_suggestion_score: must be between 0 and 100".into());
@@ -288,6 +304,18 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("inotify"), "{err}");
+    }
+
+    #[test]
+    fn the_cockpit_tick_is_checked() {
+        assert_eq!(Settings::defaults().ui.tick_seconds, 2);
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[ui]\ntick_seconds = 0\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("ui.tick_seconds"), "{err}");
     }
 
     #[test]

@@ -1,3 +1,4 @@
+pub mod app;
 pub mod cli;
 pub mod config;
 pub mod demo;
@@ -6,4 +7,6 @@ pub mod import;
 pub mod inbox;
 pub mod ingest;
 pub mod locale;
+pub mod runtime;
 pub mod store;
+pub mod ui;

@@ -215,7 +215,12 @@ pub fn run(cli: Cli) -> anyhow_like::Result<i32> {
             } else {
                 ctx
             };
-            report::run_default(&ctx)
+            // The cockpit needs a terminal; piped or redirected, the morning report in text.
+            if std::io::IsTerminal::is_terminal(&std::io::stdout()) {
+                crate::runtime::run_cockpit(&ctx)
+            } else {
+                report::run_default(&ctx)
+            }
         }
     }
 }

@@ -1,0 +1,120 @@
+//! What flows in (`Msg`) and out (`Effect`) of `update`. Effects are carried out by the
+//! runtime (reads and writes through the `DataSource`), whose results come back as messages:
+//! the application state never touches the database itself.
+
+use super::keymap::KeyPress;
+use super::source::{Feature, Outcome};
+use super::views::*;
+use crate::domain::model::{CustomerId, InvoiceId, Segment, TransactionId};
+use rust_decimal::Decimal;
+
+// A few messages a second at most: boxing the large view models would buy nothing.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Msg {
+    Key(KeyPress),
+    Resize(u16, u16),
+    /// The slow tick: nothing to do but what depends on time passing.
+    Tick,
+    Loaded(Loaded),
+    /// A write went through; the message says what to tell the user.
+    Done(Status),
+    /// A read or write failed.
+    Failed(Failure),
+    /// Someone else changed the data (another operator, a watcher import).
+    DataChanged,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Failure {
+    /// This build cannot do it yet.
+    NotAvailable(Feature),
+    /// Refused or failed, with the reason in words.
+    Error(String),
+}
+
+/// Data to load. Each answer replaces the previous one of the same kind.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Request {
+    Overview,
+    Receivables,
+    Customer(CustomerId),
+    Invoice(InvoiceId),
+    Signals,
+    Queue,
+    Forecast(ForecastRequest),
+    Matching,
+    Imports,
+}
+
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Loaded {
+    Overview(OverviewView),
+    Receivables(ReceivablesView),
+    Customer(CustomerView),
+    Invoice(InvoiceView),
+    Signals(SignalsView),
+    Queue(QueueView),
+    Forecast(ForecastView),
+    Matching(MatchingView),
+    Imports(ImportsView),
+}
+
+/// A change to the data, carried out by the runtime on behalf of the user.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Command {
+    Outcome {
+        customer: CustomerId,
+        name: String,
+        outcome: Outcome,
+    },
+    Undo,
+    AcceptMatch {
+        transaction: TransactionId,
+        suggestion: Suggestion,
+    },
+    RejectMatch {
+        transaction: TransactionId,
+        customer: CustomerId,
+    },
+    Assign {
+        transaction: TransactionId,
+        customer_code: String,
+    },
+    SetLimit {
+        customer: CustomerId,
+        limit: Option<Decimal>,
+    },
+    SetSegment {
+        customer: CustomerId,
+        segment: Segment,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    Load(Request),
+    Write(Command),
+    Quit,
+}
+
+/// What the status line says after an action, translated when drawn.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Status {
+    /// `outcome` recorded for the customer `name`.
+    Recorded {
+        name: String,
+        outcome: &'static str,
+    },
+    Undone(String),
+    MatchAccepted,
+    MatchRejected,
+    Assigned(String),
+    LimitSet,
+    SegmentSet,
+    /// New data arrived and the screens were reloaded.
+    Reloaded,
+    ReadOnly,
+    Failed(Failure),
+}

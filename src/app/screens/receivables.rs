@@ -1,0 +1,129 @@
+//! The ageing table: sortable, filterable, drill down to a customer.
+
+use super::{move_selection, push_page};
+use crate::app::nav::{Page, Selection};
+use crate::app::prompt::{FieldLabel, Prompt, Purpose};
+use crate::app::views::{ReceivableRow, ReceivablesView};
+use crate::app::{Action, App, Effect};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SortKey {
+    #[default]
+    Overdue,
+    Open,
+    OldestLate,
+    Name,
+    Code,
+}
+
+impl SortKey {
+    pub fn next(self) -> SortKey {
+        match self {
+            SortKey::Overdue => SortKey::Open,
+            SortKey::Open => SortKey::OldestLate,
+            SortKey::OldestLate => SortKey::Name,
+            SortKey::Name => SortKey::Code,
+            SortKey::Code => SortKey::Overdue,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ReceivablesState {
+    pub selection: Selection,
+    pub sort: SortKey,
+    /// Ascending instead of the natural order (largest amounts and names A→Z first).
+    pub reversed: bool,
+    pub filter: String,
+}
+
+fn fold(s: &str) -> String {
+    use unicode_normalization::UnicodeNormalization;
+    s.nfd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The rows shown, in order: filtered (code or name, case and accents ignored), then sorted.
+pub fn visible_rows<'a>(
+    view: &'a ReceivablesView,
+    state: &ReceivablesState,
+) -> Vec<&'a ReceivableRow> {
+    let needle = fold(state.filter.trim());
+    let mut rows: Vec<&ReceivableRow> = view
+        .rows
+        .iter()
+        .filter(|r| {
+            needle.is_empty() || fold(&r.name).contains(&needle) || fold(&r.code).contains(&needle)
+        })
+        .collect();
+    rows.sort_by(|a, b| {
+        let natural = match state.sort {
+            SortKey::Overdue => b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)),
+            SortKey::Open => b.open.cmp(&a.open),
+            SortKey::OldestLate => b.oldest_days_late.cmp(&a.oldest_days_late),
+            SortKey::Name => fold(&a.name).cmp(&fold(&b.name)),
+            SortKey::Code => a.code.cmp(&b.code),
+        }
+        .then(a.customer_id.cmp(&b.customer_id));
+        if state.reversed {
+            natural.reverse()
+        } else {
+            natural
+        }
+    });
+    rows
+}
+
+pub(crate) fn keys(app: &App) -> Vec<i64> {
+    app.data
+        .receivables
+        .as_ref()
+        .map(|v| {
+            visible_rows(v, &app.screens.receivables)
+                .iter()
+                .map(|r| r.customer_id)
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
+    let keys = keys(app);
+    let page = app.page_len();
+    let state = &mut app.screens.receivables;
+    if move_selection(&mut state.selection, action, &keys, page) {
+        return vec![];
+    }
+    match action {
+        Action::Sort => {
+            state.sort = state.sort.next();
+            state.reversed = false;
+        }
+        Action::ReverseSort => state.reversed = !state.reversed,
+        Action::Filter => {
+            app.prompt = Some(Prompt::one_text(
+                Purpose::Filter,
+                FieldLabel::Filter,
+                state.filter.clone(),
+            ));
+            return vec![];
+        }
+        Action::Open => {
+            if let Some(id) = state.selection.key {
+                return push_page(app, Page::customer(id));
+            }
+            return vec![];
+        }
+        _ => return vec![],
+    }
+    resync(app);
+    vec![]
+}
+
+/// After the order or the filter changed, keep the same customer selected if still shown.
+pub(crate) fn resync(app: &mut App) {
+    let keys = keys(app);
+    app.screens.receivables.selection.sync(&keys);
+}

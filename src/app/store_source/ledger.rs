@@ -1,0 +1,383 @@
+//! Reads over the ledger tables: the overview figures, the ageing table, the bank position,
+//! the parts of the queue, forecast and matching views that the store alone can give, and
+//! the imports.
+
+use super::SourceSettings;
+use crate::app::source::SourceResult;
+use crate::app::views::*;
+use crate::domain::ageing::AgeingReport;
+use crate::domain::figures;
+use crate::domain::money::from_minor;
+use crate::store::ageing::{ageing_report, customer_names, for_each_open_item};
+use crate::store::{date_from_sql, date_to_sql};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+
+const TOP_OVERDUE: usize = 10;
+
+/// The bank balance as of a date: each account's latest closing balance on or before it,
+/// plus the lines booked after that balance; and the date of the newest bank data.
+pub(super) struct BankPosition {
+    pub balance: Option<Decimal>,
+    pub as_of: Option<NaiveDate>,
+}
+
+pub(super) fn bank_position(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+) -> SourceResult<BankPosition> {
+    let day = date_to_sql(as_of);
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.account_id, b.date, b.amount_minor,
+                COALESCE((SELECT SUM(t.amount_minor) FROM bank_transactions t
+                          WHERE t.account_id = b.account_id AND t.booking_date > b.date
+                            AND t.booking_date <= ?1), 0)
+         FROM bank_balances b
+         WHERE b.kind = 'closing' AND b.date = (
+             SELECT MAX(date) FROM bank_balances
+             WHERE account_id = b.account_id AND kind = 'closing' AND date <= ?1)",
+    )?;
+    let mut balance: Option<Decimal> = None;
+    let mut newest: Option<NaiveDate> = None;
+    let mut rows = stmt.query([&day])?;
+    while let Some(row) = rows.next()? {
+        let date = date_from_sql(&row.get::<_, String>(1)?)?;
+        let minor: i64 = row.get::<_, i64>(2)? + row.get::<_, i64>(3)?;
+        *balance.get_or_insert(Decimal::ZERO) += from_minor(minor, s.currency);
+        newest = newest.max(Some(date));
+    }
+    let booked: Option<String> = conn
+        .prepare_cached("SELECT MAX(booking_date) FROM bank_transactions WHERE booking_date <= ?1")?
+        .query_row([&day], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if let Some(b) = booked {
+        newest = newest.max(Some(date_from_sql(&b)?));
+    }
+    Ok(BankPosition {
+        balance,
+        as_of: newest,
+    })
+}
+
+fn is_stale(s: &SourceSettings, as_of: NaiveDate, bank: Option<NaiveDate>) -> bool {
+    bank.is_none_or(|d| (as_of - d).num_days() > i64::from(s.stale_after_days))
+}
+
+fn payables_due_within_30_days(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+) -> SourceResult<Decimal> {
+    let minor: i64 = conn
+        .prepare_cached(
+            "SELECT COALESCE(SUM(amount_minor), 0) FROM supplier_invoices
+             WHERE paid = 0 AND issue_date <= ?1
+               AND COALESCE(due_date, date(issue_date, '+30 days')) <= date(?1, '+30 days')",
+        )?
+        .query_row([date_to_sql(as_of)], |r| r.get(0))?;
+    Ok(from_minor(minor, s.currency))
+}
+
+/// Sales (invoices − credit notes) of each countback period, newest first.
+fn countback_sales(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+) -> SourceResult<Vec<(u32, Decimal)>> {
+    let periods = figures::countback_periods(as_of, 24);
+    let Some(first) = periods.last().map(|p| p.0) else {
+        return Ok(Vec::new());
+    };
+    let mut stmt = conn.prepare_cached(
+        "SELECT substr(issue_date, 1, 7),
+                SUM(CASE kind WHEN 'invoice' THEN amount_minor ELSE -amount_minor END)
+         FROM invoices WHERE issue_date BETWEEN ?1 AND ?2 GROUP BY 1",
+    )?;
+    let by_month: Vec<(String, i64)> = stmt
+        .query_map(params![date_to_sql(first), date_to_sql(as_of)], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    Ok(periods
+        .iter()
+        .map(|(start, end)| {
+            let month = start.format("%Y-%m").to_string();
+            let minor = by_month
+                .iter()
+                .find(|(m, _)| *m == month)
+                .map_or(0, |(_, v)| *v);
+            (
+                (*end - *start).num_days() as u32 + 1,
+                from_minor(minor, s.currency),
+            )
+        })
+        .collect())
+}
+
+fn report(conn: &Connection, s: &SourceSettings, as_of: NaiveDate) -> SourceResult<AgeingReport> {
+    Ok(ageing_report(
+        conn,
+        as_of,
+        s.buckets.clone(),
+        s.default_terms_days,
+    )?)
+}
+
+pub(super) fn overview(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+) -> SourceResult<OverviewView> {
+    let r = report(conn, s, as_of)?;
+    let bank = bank_position(conn, s, as_of)?;
+    let net_cash = match bank.balance {
+        Some(b) => Some(b - payables_due_within_30_days(conn, s, as_of)?),
+        None => None,
+    };
+    let anything_open = !r.customers.is_empty();
+    let headline = Headline {
+        net_cash,
+        dso_days: anything_open.then(|| {
+            figures::dso_countback(
+                r.total.open,
+                &countback_sales(conn, s, as_of).unwrap_or_default(),
+            )
+        }),
+        overdue_percent: figures::overdue_percent(r.total.overdue, r.total.open),
+        bank_as_of: bank.as_of,
+        bank_stale: is_stale(s, as_of, bank.as_of),
+    };
+    let top_overdue = r
+        .customers
+        .iter()
+        .filter(|c| c.totals.overdue > Decimal::ZERO)
+        .take(TOP_OVERDUE)
+        .map(|c| TopOverdue {
+            customer_id: c.customer_id,
+            code: c.code.clone(),
+            name: c.name.clone(),
+            overdue: c.totals.overdue,
+            oldest_days_late: c.oldest_days_past_due,
+        })
+        .collect();
+    let notice = r.customers.is_empty().then_some(Notice::NoData);
+    Ok(OverviewView {
+        as_of: Some(as_of),
+        company: s.company.clone(),
+        headline,
+        ageing: AgeingSummary {
+            labels: r.labels,
+            buckets: r.total.buckets,
+            open: r.total.open,
+            overdue: r.total.overdue,
+            invoices: r.total.invoices,
+            top_overdue,
+        },
+        notice,
+    })
+}
+
+pub(super) fn receivables(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+) -> SourceResult<ReceivablesView> {
+    let r = report(conn, s, as_of)?;
+    Ok(ReceivablesView {
+        as_of: Some(as_of),
+        labels: r.labels,
+        rows: r
+            .customers
+            .into_iter()
+            .map(|c| ReceivableRow {
+                customer_id: c.customer_id,
+                code: c.code,
+                name: c.name,
+                open: c.totals.open,
+                overdue: c.totals.overdue,
+                buckets: c.totals.buckets,
+                oldest_days_late: c.oldest_days_past_due,
+                invoices: c.totals.invoices,
+                grade: None,
+            })
+            .collect(),
+        total_open: r.total.open,
+        total_overdue: r.total.overdue,
+        total_buckets: r.total.buckets,
+    })
+}
+
+/// What the store can say of today's queue before the dunning module is wired: the disputed
+/// invoices (never chased, always shown) and the stale-bank gate.
+pub(super) fn queue_gate(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+) -> SourceResult<QueueView> {
+    let bank = bank_position(conn, s, as_of)?;
+    let mut disputed_items = Vec::new();
+    for_each_open_item(conn, as_of, s.default_terms_days, None, |item| {
+        if item.disputed {
+            disputed_items.push(item);
+        }
+    })?;
+    let names = customer_names(conn)?;
+    let disputed = disputed_items
+        .into_iter()
+        .map(|i| DisputedItem {
+            customer_id: i.customer_id,
+            name: names
+                .get(&i.customer_id)
+                .map(|n| n.1.clone())
+                .unwrap_or_default(),
+            number: i.number,
+            open: i.open,
+            reason: String::new(),
+        })
+        .collect();
+    Ok(QueueView {
+        lines: Vec::new(),
+        disputed,
+        stale_bank_data: if is_stale(s, as_of, bank.as_of) {
+            bank.as_of
+        } else {
+            None
+        },
+        notice: Some(if bank.as_of.is_none() {
+            Notice::NoBankData
+        } else {
+            Notice::NotComputedYet
+        }),
+    })
+}
+
+/// The forecast's starting point, the one part the store gives on its own.
+pub(super) fn forecast_start(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+    request: &ForecastRequest,
+) -> SourceResult<ForecastView> {
+    let bank = bank_position(conn, s, as_of)?;
+    Ok(ForecastView {
+        request: request.clone(),
+        opening: bank.balance.unwrap_or_default(),
+        opening_date: bank.as_of,
+        notice: Some(if bank.balance.is_none() {
+            Notice::NoBankData
+        } else {
+            Notice::NotComputedYet
+        }),
+        ..ForecastView::default()
+    })
+}
+
+/// Bank credits not fully allocated, newest first (the suggestions come with matching).
+pub(super) fn unmatched_credits(
+    conn: &Connection,
+    s: &SourceSettings,
+    as_of: NaiveDate,
+) -> SourceResult<MatchingView> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, booking_date, amount_minor, counterparty_name, counterparty_iban, remittance, left FROM (
+             SELECT t.*, t.amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
+                 WHERE a.transaction_id = t.id AND a.undone_at IS NULL), 0) AS left
+             FROM bank_transactions t
+             WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date <= ?1)
+         WHERE left > 0 ORDER BY booking_date DESC, id DESC LIMIT 500",
+    )?;
+    let rows = stmt
+        .query_map([date_to_sql(as_of)], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, Option<String>>(4)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, i64>(6)?,
+            ))
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (id, date, amount, payer, iban, remittance, left) in rows {
+        out.push(MatchRow {
+            transaction_id: id,
+            date: date_from_sql(&date)?,
+            amount: from_minor(amount, s.currency),
+            payer,
+            iban,
+            remittance,
+            unallocated: from_minor(left, s.currency),
+            suggestions: Vec::new(),
+        });
+    }
+    Ok(MatchingView {
+        rows: out,
+        notice: Some(Notice::NotComputedYet),
+    })
+}
+
+#[derive(serde::Deserialize)]
+struct StoredWarning {
+    location: crate::domain::model::SourceLocation,
+    message: String,
+}
+
+pub(super) fn imports(conn: &Connection) -> SourceResult<ImportsView> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, file_name, format, imported_at, who, statements, transactions_inserted,
+                transactions_duplicate + invoices_duplicate, customers_inserted + customers_updated,
+                invoices_inserted, settlements_inserted, supplier_invoices_inserted,
+                ratings_inserted, warnings
+         FROM imports ORDER BY id DESC LIMIT 200",
+    )?;
+    let imports = stmt
+        .query_map([], |r| {
+            let warnings: String = r.get(13)?;
+            let n = |i: usize| r.get::<_, i64>(i).map(|v| v.max(0) as usize);
+            Ok(ImportRow {
+                import_id: r.get(0)?,
+                file_name: r.get(1)?,
+                format: r.get(2)?,
+                at: r.get(3)?,
+                who: r.get(4)?,
+                statements: n(5)?,
+                transactions: n(6)?,
+                duplicates: n(7)?,
+                customers: n(8)?,
+                invoices: n(9)?,
+                settlements: n(10)?,
+                supplier_invoices: n(11)?,
+                ratings: n(12)?,
+                warnings: serde_json::from_str::<Vec<StoredWarning>>(&warnings)
+                    .map(|ws| {
+                        ws.into_iter()
+                            .map(|w| format!("{}: {}", w.location, w.message))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    let rejections = conn
+        .prepare_cached(
+            "SELECT file_name, at, who, reason FROM import_rejections ORDER BY id DESC LIMIT 100",
+        )?
+        .query_map([], |r| {
+            Ok(RejectionRow {
+                file_name: r.get(0)?,
+                at: r.get(1)?,
+                who: r.get(2)?,
+                reason: r.get(3)?,
+            })
+        })?
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(ImportsView {
+        imports,
+        rejections,
+    })
+}

@@ -5,6 +5,8 @@
 //! text, which sorts and compares correctly in SQL.
 
 pub mod ageing;
+pub mod forecast;
+pub mod forecast_runs;
 pub mod import_writer;
 pub mod schema;
 

@@ -1,6 +1,9 @@
 //! The command line: arguments → validated settings → one command. This is part of the
 //! runtime: it reads the clock, the environment and the files, and hands plain values down.
 
+mod forecast_checks;
+mod forecast_cmd;
+mod forecast_print;
 mod import_cmd;
 mod output;
 mod report;
@@ -48,7 +51,7 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Import bank statements, invoice exports, customer lists or ratings.
     Import(import_cmd::ImportArgs),
-    /// Reports: ageing, ...
+    /// Reports: ageing, forecast, ...
     #[command(subcommand)]
     Report(report::ReportCommand),
 }

@@ -162,6 +162,10 @@ impl Context<'_> {
             biggest: self.biggest.iter().copied().collect(),
             extra_days: self.params.prudent_extra_days,
             doubtful_probability: self.params.doubtful_probability,
+            currency: self.params.currency,
+            calendar: WorkCalendar {
+                french_holidays: self.params.french_holidays,
+            },
         }
     }
 

@@ -7,10 +7,14 @@
 //!
 //! A receipt whose date has already passed is expected on the as-of date; the prudent
 //! scenario's extra delay is added after that, so an overdue big debtor is still pushed out.
+//! Banks credit on working days, so a receipt falling on a weekend or holiday moves to the
+//! next working day.
 //! Dates only move later from optimistic to expected to prudent and amounts only shrink,
 //! so at every date: prudent balance ≤ expected ≤ optimistic.
 
 use super::super::model::CustomerId;
+use super::super::money::{Currency, round_to_minor};
+use super::calendar::WorkCalendar;
 use super::delays::DelayEstimates;
 use super::inputs::ItemKey;
 use super::receipts::{MAX_SHIFT_DAYS, ReceiptKey};
@@ -126,18 +130,22 @@ pub struct ReceiptRules<'a> {
     pub biggest: HashSet<CustomerId>,
     pub extra_days: i64,
     pub doubtful_probability: Decimal,
+    /// Probability-weighted amounts are rounded to its minor unit, so totals stay in cents.
+    pub currency: Currency,
+    pub calendar: WorkCalendar,
 }
 
 impl ReceiptRules<'_> {
     fn shift(&self, customer: CustomerId, date: NaiveDate) -> NaiveDate {
         let date = date.max(self.as_of);
-        match self.scenario.kind {
+        let shifted = match self.scenario.kind {
             ScenarioKind::Prudent if self.biggest.contains(&customer) => {
                 add_days(date, self.extra_days.clamp(0, MAX_SHIFT_DAYS))
             }
             ScenarioKind::Custom => add_days(date, self.scenario.toggles.push_days(customer)),
             _ => date,
-        }
+        };
+        self.calendar.on_or_after(shifted)
     }
 
     fn dropped(&self, customer: CustomerId) -> bool {
@@ -158,7 +166,7 @@ impl ReceiptRules<'_> {
         let amount = if key.doubtful {
             match self.scenario.kind {
                 ScenarioKind::Prudent => Decimal::ZERO,
-                _ => open * self.doubtful_probability,
+                _ => round_to_minor(open * self.doubtful_probability, self.currency),
             }
         } else {
             open

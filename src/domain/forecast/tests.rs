@@ -279,13 +279,13 @@ fn risk_periods_are_detected_and_explained() {
 
 #[test]
 fn custom_toggles_push_a_customer_and_drop_an_item() {
-    // Without the payroll and with Boulangerie Petit 10 days later (4 April): 10,800 from
-    // 16 March until 4 April (20,800): one risk period, 16 March – 3 April.
+    // Without the payroll and with Boulangerie Petit 8 days later (Thursday 2 April): 10,800
+    // from 16 March until 2 April (20,800): one risk period, 16 March – 1 April.
     let (case, p) = tight_month();
     let toggles = Toggles {
         push: vec![Push {
             customer: 2,
-            days: 10,
+            days: 8,
         }],
         drop: vec![ItemKey::recurring("salaires")],
     };
@@ -294,9 +294,9 @@ fn custom_toggles_push_a_customer_and_drop_an_item() {
     assert_eq!(s.risk_periods.len(), 1);
     assert_eq!(
         (s.risk_periods[0].start, s.risk_periods[0].end),
-        (d(2026, 3, 16), d(2026, 4, 3))
+        (d(2026, 3, 16), d(2026, 4, 1))
     );
-    assert_eq!(day(s, d(2026, 4, 4)).inflow, dec!(10000));
+    assert_eq!(day(s, d(2026, 4, 2)).inflow, dec!(10000));
     assert_eq!(s.closing, dec!(20800));
     // Dropping a customer removes its receipts.
     let f = compute(
@@ -308,6 +308,32 @@ fn custom_toggles_push_a_customer_and_drop_an_item() {
         })],
     );
     assert_eq!(f.scenarios[0].inflow, dec!(0));
+}
+
+#[test]
+fn receipts_falling_on_a_weekend_arrive_on_the_next_working_day() {
+    // Due Friday 13 March, paid 1 day late on average → Saturday 14 → Monday 16 March.
+    // 5 April 2026 is Easter Sunday, 6 Easter Monday: a receipt due on the 4th (Saturday)
+    // with no delay comes on Tuesday 7 April.
+    let p = params();
+    let case = Case {
+        as_of: d(2026, 3, 2),
+        opening: dec!(0),
+        items: vec![
+            open_item(1, d(2026, 3, 13), dec!(100), false),
+            open_item(2, d(2026, 4, 4), dec!(50), false),
+        ],
+        history: vec![(1, 1), (1, 1), (1, 1), (2, 0), (2, 0), (2, 0)],
+        commitments: vec![],
+        suppliers: vec![],
+        names: vec![],
+    };
+    let f = compute(&case.inputs(&p), &p, &[Scenario::expected()]);
+    let s = &f.scenarios[0];
+    assert_eq!(day(s, d(2026, 3, 14)).inflow, dec!(0));
+    assert_eq!(day(s, d(2026, 3, 16)).inflow, dec!(100));
+    let week = day(s, d(2026, 4, 7));
+    assert_eq!((week.start, week.inflow), (d(2026, 4, 6), dec!(50)));
 }
 
 #[test]

@@ -146,3 +146,17 @@ fn saved_runs_are_listed_for_accuracy() {
     let out = stdout(&encours(&db, &config, &["--backtest"]));
     assert!(out.contains("3 paid invoices of 1 customers"), "{out}");
 }
+
+#[test]
+fn a_backtest_file_goes_through_the_importers() {
+    // The FEC reader is another module's; any file goes through `import::parse_bytes`, and
+    // one that yields no paid invoice is refused with the file named, never a panic.
+    let dir = tempfile::tempdir().unwrap();
+    let (db, config) = setup(dir.path());
+    let file = dir.path().join("notes.txt");
+    std::fs::write(&file, "nothing to replay here\n").unwrap();
+    let out = encours(&db, &config, &["--backtest", file.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("notes.txt"), "{err}");
+}

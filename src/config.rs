@@ -1,6 +1,8 @@
 //! Settings in layers: the defaults in `config/default.toml` (compiled in), then the user's
 //! file, then command-line flags. Unknown keys are refused with their name and file.
 
+pub mod forecast;
+
 use crate::domain::ageing::Buckets;
 use crate::domain::money::Currency;
 use crate::import::csv_profile::CsvProfile;
@@ -19,6 +21,7 @@ pub struct Settings {
     pub matching: MatchingSettings,
     pub import: ImportSettings,
     pub ui: UiSettings,
+    pub forecast: forecast::ForecastSettings,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -190,6 +193,7 @@ impl Settings {
         if !(1..=100_000).contains(&self.import.stale_claim_minutes) {
             return Err("import.stale_claim_minutes: must be between 1 and 100000".into());
         }
+        self.forecast.validate()?;
         Ok(())
     }
 
@@ -200,6 +204,11 @@ impl Settings {
 
     pub fn buckets(&self) -> Buckets {
         Buckets::new(self.ageing.buckets.clone()).unwrap_or_default()
+    }
+
+    /// The cash forecast's parameters, in the company currency.
+    pub fn forecast_params(&self) -> crate::domain::forecast::ForecastParams {
+        self.forecast.params(self.general.currency)
     }
 
     /// The inbox folder: the configured one, else `inbox` beside the database.
@@ -258,6 +267,97 @@ mod tests {
         .to_string();
         assert!(err.contains("mine.toml"), "{err}");
         assert!(err.contains("default_term_days"), "{err}");
+    }
+
+    fn with(user: &str) -> Result<Settings, ConfigError> {
+        Settings::from_layers(&[("config/default.toml", DEFAULT_TOML), ("mine.toml", user)])
+    }
+
+    #[test]
+    fn forecast_defaults_describe_the_demo_company() {
+        use crate::domain::forecast::{DayRule, OutflowKind, Schedule};
+        let p = Settings::defaults().forecast_params();
+        assert_eq!((p.horizon_weeks, p.daily_days), (13, 30));
+        assert_eq!(p.delays.prudent_percentile, 80);
+        assert_eq!(p.prudent_extra_days, 30);
+        let payroll = &p.recurring[0];
+        assert_eq!(payroll.kind, OutflowKind::Payroll);
+        assert_eq!(payroll.schedule, Schedule::Monthly(DayRule::LastWorkingDay));
+        assert_eq!(payroll.amount, rust_decimal_macros::dec!(39250.00));
+        assert_eq!(p.recurring[1].schedule, Schedule::Monthly(DayRule::Day(5)));
+        assert_eq!(
+            p.recurring.last().map(|r| r.schedule),
+            Some(Schedule::Weekly)
+        );
+        // The domain's own defaults agree with the file, recurring items apart.
+        let domain = crate::domain::forecast::ForecastParams {
+            recurring: p.recurring.clone(),
+            ..Default::default()
+        };
+        assert_eq!(domain, p);
+    }
+
+    #[test]
+    fn a_user_list_of_recurring_items_replaces_the_default_one() {
+        let s = with(
+            "[[forecast.recurring]]\nname = \"Rent\"\nkind = \"rent\"\namount = \"900\"\nday = 1\nstart = \"2025-01-01\"\nfrequency = \"quarterly\"\n",
+        )
+        .unwrap();
+        assert_eq!(s.forecast.recurring.len(), 1);
+        assert_eq!(s.forecast.alert_threshold, rust_decimal_macros::dec!(20000));
+        let s = with("[forecast]\nrecurring = []\n").unwrap();
+        assert!(s.forecast_params().recurring.is_empty());
+    }
+
+    #[test]
+    fn bad_forecast_settings_name_their_key() {
+        let item = |extra: &str| {
+            format!(
+                "[[forecast.recurring]]\nname = \"X\"\nkind = \"other\"\namount = \"10\"\nstart = 2025-01-01\n{extra}"
+            )
+        };
+        let cases = [
+            (
+                "[forecast]\nhorizon_weeks = 0\n".to_string(),
+                "forecast.horizon_weeks",
+            ),
+            (
+                "[forecast]\ndaily_days = 200\n".to_string(),
+                "forecast.daily_days",
+            ),
+            (
+                "[forecast]\ndoubtful_probability = \"1.5\"\n".to_string(),
+                "forecast.doubtful_probability",
+            ),
+            (
+                "[forecast]\nprudent_percentile = 20\n".to_string(),
+                "forecast.prudent_percentile",
+            ),
+            (item("day = 32\n"), "forecast.recurring[0].day"),
+            (item(""), "forecast.recurring[0].day"),
+            (
+                item("day = 3\nfrequency = \"weekly\"\n"),
+                "forecast.recurring[0].day",
+            ),
+            (item("day = \"last_friday\"\n"), "last_working_day"),
+            (
+                item("day = 3\nend = 2024-01-01\n"),
+                "forecast.recurring[0].end",
+            ),
+            (item("day = 3\nkind2 = 1\n"), "kind2"),
+            (
+                item("day = 3\n").replace("\"other\"", "\"supplier\""),
+                "forecast.recurring[0].kind",
+            ),
+            (
+                format!("{}{}", item("day = 3\n"), item("day = 4\n")),
+                "forecast.recurring[1].name",
+            ),
+        ];
+        for (text, key) in cases {
+            let err = with(&text).unwrap_err().to_string();
+            assert!(err.contains(key), "{key}: {err}");
+        }
     }
 
     #[test]

@@ -2,6 +2,9 @@
 //! runtime: it reads the clock, the environment and the files, and hands plain values down.
 
 mod backup_cmd;
+mod forecast_checks;
+mod forecast_cmd;
+mod forecast_print;
 mod import_cmd;
 mod output;
 mod report;
@@ -50,7 +53,7 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Import bank statements, invoice exports, customer lists or ratings.
     Import(import_cmd::ImportArgs),
-    /// Reports: ageing, ...
+    /// Reports: ageing, forecast, ...
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Watch the inbox folder and import every file dropped there (for a service).

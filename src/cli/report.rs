@@ -12,6 +12,8 @@ use std::io::Write;
 pub enum ReportCommand {
     /// Aged receivables per customer.
     Ageing(ReportArgs),
+    /// Cash forecast: 13 weeks from the bank balance, scenarios, risk periods.
+    Forecast(super::forecast_cmd::ForecastArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +40,7 @@ pub fn run(ctx: &Context, cmd: &ReportCommand) -> anyhow_like::Result<i32> {
             print_ageing(&mut out, ctx, &report, args.format)?;
             Ok(0)
         }
+        ReportCommand::Forecast(args) => super::forecast_cmd::run(ctx, args),
     }
 }
 

@@ -3,5 +3,6 @@
 
 pub mod ageing;
 pub mod figures;
+pub mod forecast;
 pub mod model;
 pub mod money;

@@ -8,6 +8,8 @@ pub mod ageing;
 pub mod backup;
 pub mod claims;
 pub mod events;
+pub mod forecast;
+pub mod forecast_runs;
 pub mod fs_check;
 pub mod import_writer;
 pub mod schema;

@@ -212,4 +212,31 @@ CREATE TABLE claims (
 );
 CREATE INDEX claims_expiry ON claims(expires_at);
 "#,
+    // 3: saved cash forecasts, compared later with what the bank showed.
+    r#"
+CREATE TABLE forecast_runs (
+    id INTEGER PRIMARY KEY,
+    as_of TEXT NOT NULL,
+    scenario TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    who TEXT NOT NULL,
+    currency TEXT NOT NULL,
+    opening_minor INTEGER NOT NULL,
+    -- The settings and toggles the run was computed with, as JSON.
+    params TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX forecast_runs_as_of ON forecast_runs(as_of);
+
+CREATE TABLE forecast_points (
+    id INTEGER PRIMARY KEY,
+    run_id INTEGER NOT NULL REFERENCES forecast_runs(id),
+    period_start TEXT NOT NULL,
+    period_end TEXT NOT NULL,
+    -- Receipts including doubtful ones at their probability, rounded to the minor unit.
+    inflow_minor INTEGER NOT NULL,
+    outflow_minor INTEGER NOT NULL,
+    balance_minor INTEGER NOT NULL,
+    UNIQUE (run_id, period_start)
+);
+"#,
 ];

@@ -1,0 +1,342 @@
+//! What the cash forecast needs from the database, gathered without holding the invoices:
+//! bank positions per account, payment delays aggregated in SQL, open items streamed into
+//! the receivables accumulator, supplier invoices grouped per supplier and due date.
+
+use super::ageing::{customer_names, for_each_open_item};
+use super::{StoreError, StoreResult, date_from_sql, date_to_sql};
+use crate::domain::forecast::backtest::PaidInvoice;
+use crate::domain::forecast::{
+    AccountPosition, BalanceSource, Commitment, CommitmentKind, DelayTable, Forecast,
+    ForecastInputs, ForecastParams, OpeningPosition, ReceiptBook, ReceivablesAccumulator, Scenario,
+    SupplierDue, compute,
+};
+use crate::domain::model::CustomerId;
+use crate::domain::money::{Currency, from_minor};
+use chrono::{Days, NaiveDate};
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Each account's balance at the end of the latest day known on or before `as_of`: the
+/// latest closing balance, or the latest opening balance (if more recent) plus the
+/// transactions since; either way plus any transactions booked after it up to `as_of`.
+pub fn opening_position(
+    conn: &Connection,
+    as_of: NaiveDate,
+    currency: Currency,
+) -> StoreResult<OpeningPosition> {
+    let day = date_to_sql(as_of);
+    let mut accounts_stmt =
+        conn.prepare_cached("SELECT id, key, name, currency FROM bank_accounts ORDER BY id")?;
+    let accounts: Vec<(i64, String, Option<String>, String)> = accounts_stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?
+        .collect::<Result<_, _>>()?;
+    let mut balance_stmt = conn.prepare_cached(
+        "SELECT date, amount_minor FROM bank_balances
+         WHERE account_id = ?1 AND kind = ?2 AND date <= ?3 ORDER BY date DESC LIMIT 1",
+    )?;
+    let mut after_stmt = conn.prepare_cached(
+        "SELECT COALESCE(SUM(amount_minor), 0), MAX(booking_date) FROM bank_transactions
+         WHERE account_id = ?1 AND booking_date > ?2 AND booking_date <= ?3",
+    )?;
+    let mut positions = Vec::new();
+    for (id, key, name, account_currency) in accounts {
+        let account_currency = Currency::parse(&account_currency).unwrap_or(currency);
+        let mut latest = |kind: &str| -> StoreResult<Option<(NaiveDate, i64)>> {
+            let row: Option<(String, i64)> = balance_stmt
+                .query_row(params![id, kind, day], |r| Ok((r.get(0)?, r.get(1)?)))
+                .optional()?;
+            row.map(|(d, m)| Ok((date_from_sql(&d)?, m))).transpose()
+        };
+        let closing = latest("closing")?;
+        // An opening balance on day O is the balance at the end of day O − 1.
+        let opening = latest("opening")?.and_then(|(d, m)| d.pred_opt().map(|prev| (prev, m)));
+        let anchor = match (closing, opening) {
+            (Some(c), Some(o)) if o.0 > c.0 => Some((o, BalanceSource::OpeningPlusTransactions)),
+            (Some(c), _) => Some((c, BalanceSource::Closing)),
+            (None, Some(o)) => Some((o, BalanceSource::OpeningPlusTransactions)),
+            (None, None) => None,
+        };
+        let since = anchor.map(|((d, _), _)| date_to_sql(d)).unwrap_or_default();
+        let (sum, last): (i64, Option<String>) =
+            after_stmt.query_row(params![id, since, day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let last = last.map(|d| date_from_sql(&d)).transpose()?;
+        let (date, minor, source) = match anchor {
+            Some(((d, m), source)) => (last.map_or(d, |l| l.max(d)), m + sum, source),
+            None => match last {
+                Some(l) => (l, sum, BalanceSource::TransactionsOnly),
+                None => continue,
+            },
+        };
+        positions.push(AccountPosition {
+            account_id: id,
+            key,
+            name,
+            currency: account_currency,
+            date,
+            balance: from_minor(minor, account_currency),
+            source,
+            in_total: true,
+        });
+    }
+    Ok(OpeningPosition::new(positions, currency))
+}
+
+/// Days late of each invoice fully paid on or before `as_of` (and, when `history_months` is
+/// not 0, paid within that many months before it), counted per customer and delay in SQL.
+/// The payment date is the last payment (credit notes do not count as paying).
+const HISTORY_SQL: &str = "
+WITH settled AS (
+    SELECT invoice_id, SUM(amount_minor) AS minor,
+           MAX(CASE WHEN credit_note_id IS NULL THEN paid_on END) AS last_paid
+    FROM allocations
+    WHERE undone_at IS NULL AND paid_on <= ?1
+    GROUP BY invoice_id
+)
+SELECT i.customer_id,
+       CAST(julianday(s.last_paid) - julianday(COALESCE(i.due_date,
+            date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?2) || ' days'))) AS INTEGER)
+           AS late,
+       i.issue_date, s.last_paid, i.amount_minor, i.currency,
+       COALESCE(i.due_date, date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?2) || ' days'))
+FROM invoices i
+JOIN customers c ON c.id = i.customer_id
+JOIN settled s ON s.invoice_id = i.id
+WHERE i.kind = 'invoice' AND s.last_paid IS NOT NULL
+  AND i.prepaid_minor + s.minor >= i.amount_minor
+  AND (?3 IS NULL OR s.last_paid > ?3)
+";
+
+fn history_since(as_of: NaiveDate, history_months: u32) -> Option<String> {
+    (history_months > 0)
+        .then(|| as_of.checked_sub_months(chrono::Months::new(history_months)))
+        .flatten()
+        .map(date_to_sql)
+}
+
+pub fn payment_history(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+    history_months: u32,
+) -> StoreResult<DelayTable> {
+    let sql = format!(
+        "SELECT customer_id, late, COUNT(*) FROM ({HISTORY_SQL}) GROUP BY customer_id, late"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![
+        date_to_sql(as_of),
+        default_terms_days,
+        history_since(as_of, history_months)
+    ])?;
+    let mut table = DelayTable::default();
+    while let Some(row) = rows.next()? {
+        let count: i64 = row.get(2)?;
+        table.add(row.get(0)?, row.get(1)?, count.max(0) as u64);
+    }
+    Ok(table)
+}
+
+/// Every invoice fully paid on or before `as_of`, for the backtest (about 40 bytes each).
+pub fn paid_invoices(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+) -> StoreResult<Vec<PaidInvoice>> {
+    let mut stmt = conn.prepare_cached(HISTORY_SQL)?;
+    let mut rows = stmt.query(params![
+        date_to_sql(as_of),
+        default_terms_days,
+        Option::<String>::None
+    ])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let currency = Currency::parse(&row.get::<_, String>(5)?).unwrap_or_default();
+        let customer: i64 = row.get(0)?;
+        out.push(PaidInvoice {
+            customer: customer as u64,
+            issue: date_from_sql(&row.get::<_, String>(2)?)?,
+            due: date_from_sql(&row.get::<_, String>(6)?)?,
+            paid: date_from_sql(&row.get::<_, String>(3)?)?,
+            amount: from_minor(row.get(4)?, currency),
+        });
+    }
+    Ok(out)
+}
+
+/// Open receivables as of `as_of`, streamed and aggregated (see `ReceivablesAccumulator`).
+pub fn receivables(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+    params: &ForecastParams,
+    commitments: &[Commitment],
+) -> StoreResult<ReceiptBook> {
+    let mut acc =
+        ReceivablesAccumulator::new(as_of, params.horizon_end(as_of), params.doubtful_after_days);
+    for_each_open_item(conn, as_of, default_terms_days, None, |item| acc.add(&item))?;
+    Ok(acc.finish(commitments))
+}
+
+/// Unpaid supplier invoices in `currency` issued by `as_of` and due by `until` (overdue
+/// included), summed per supplier and due date.
+pub fn supplier_dues(
+    conn: &Connection,
+    as_of: NaiveDate,
+    until: NaiveDate,
+    default_terms_days: u32,
+    currency: Currency,
+) -> StoreResult<Vec<SupplierDue>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT supplier_code, MAX(supplier_name),
+                COALESCE(due_date, date(issue_date, '+' || ?1 || ' days')) AS due,
+                SUM(amount_minor), COUNT(*)
+         FROM supplier_invoices
+         WHERE paid = 0 AND currency = ?2 AND issue_date <= ?3
+         GROUP BY supplier_code, due
+         HAVING due <= ?4 AND SUM(amount_minor) > 0
+         ORDER BY due, supplier_code",
+    )?;
+    let mut rows = stmt.query(params![
+        default_terms_days,
+        currency.as_str(),
+        date_to_sql(as_of),
+        date_to_sql(until)
+    ])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(SupplierDue {
+            supplier_code: row.get(0)?,
+            supplier_name: row.get(1)?,
+            due: date_from_sql(&row.get::<_, String>(2)?)?,
+            amount: from_minor(row.get(3)?, currency),
+            invoices: row.get::<_, i64>(4)?.clamp(0, i64::from(u32::MAX)) as u32,
+        });
+    }
+    Ok(out)
+}
+
+fn table_exists(conn: &Connection, name: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")?
+        .exists([name])?)
+}
+
+/// Promises to pay and payment-plan instalments still to come (dated on or after `as_of`).
+///
+/// Their tables come with the dunning work (issue 3), written in parallel with this one:
+/// they are read only when they exist, as `promises(customer_id, promised_on, amount_minor)`
+/// and `plan_instalments(customer_id, due_on, amount_minor)`. A table of another shape is
+/// reported in the notes, never skipped silently.
+pub fn load_commitments(
+    conn: &Connection,
+    as_of: NaiveDate,
+    currency: Currency,
+) -> StoreResult<(Vec<Commitment>, Vec<String>)> {
+    let sources = [
+        ("promises", "promised_on", CommitmentKind::Promise),
+        ("plan_instalments", "due_on", CommitmentKind::Instalment),
+    ];
+    let mut out = Vec::new();
+    let mut notes = Vec::new();
+    for (table, date_column, kind) in sources {
+        if !table_exists(conn, table)? {
+            continue;
+        }
+        let sql = format!(
+            "SELECT customer_id, {date_column}, amount_minor FROM {table}
+             WHERE {date_column} >= ?1 AND amount_minor > 0"
+        );
+        let read = || -> StoreResult<Vec<Commitment>> {
+            let mut stmt = conn.prepare(&sql)?;
+            let mut rows = stmt.query([date_to_sql(as_of)])?;
+            let mut list = Vec::new();
+            while let Some(row) = rows.next()? {
+                list.push(Commitment {
+                    customer_id: row.get(0)?,
+                    date: date_from_sql(&row.get::<_, String>(1)?)?,
+                    amount: from_minor(row.get(2)?, currency),
+                    kind,
+                });
+            }
+            Ok(list)
+        };
+        match read() {
+            Ok(list) => out.extend(list),
+            Err(e) => notes.push(format!(
+                "the {table} table could not be read ({e}): its commitments are not in this forecast"
+            )),
+        }
+    }
+    Ok((out, notes))
+}
+
+/// A customer's id from its code (exact), else its name (case-insensitive, if unique).
+pub fn customer_by_code_or_name(conn: &Connection, text: &str) -> StoreResult<Option<CustomerId>> {
+    let text = text.trim();
+    if let Some(id) = conn
+        .prepare_cached("SELECT id FROM customers WHERE code = ?1")?
+        .query_row([text], |r| r.get(0))
+        .optional()?
+    {
+        return Ok(Some(id));
+    }
+    let ids: Vec<CustomerId> = conn
+        .prepare_cached("SELECT id FROM customers WHERE lower(name) = lower(?1)")?
+        .query_map([text], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(if ids.len() == 1 { Some(ids[0]) } else { None })
+}
+
+pub fn supplier_exists(conn: &Connection, code: &str) -> StoreResult<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM supplier_invoices WHERE supplier_code = ?1")?
+        .exists([code.trim()])?)
+}
+
+/// Everything `compute` needs, gathered with bounded memory.
+pub fn forecast_inputs(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+    params: &ForecastParams,
+) -> StoreResult<ForecastInputs> {
+    let horizon_end = params.horizon_end(as_of);
+    let (commitments, notes) = load_commitments(conn, as_of, params.currency)?;
+    let names = customer_names(conn)?
+        .into_iter()
+        .map(|(id, (_code, name))| (id, name))
+        .collect();
+    let payables_until = as_of
+        .checked_add_days(Days::new(params.payables_within_days.max(0) as u64))
+        .unwrap_or(as_of)
+        .max(horizon_end);
+    Ok(ForecastInputs {
+        as_of,
+        opening: opening_position(conn, as_of, params.currency)?,
+        receipts: receivables(conn, as_of, default_terms_days, params, &commitments)?,
+        delays: payment_history(conn, as_of, default_terms_days, params.history_months)?,
+        suppliers: supplier_dues(
+            conn,
+            as_of,
+            payables_until,
+            default_terms_days,
+            params.currency,
+        )?,
+        names,
+        notes,
+    })
+}
+
+/// The forecast the cockpit and the command line show.
+pub fn build_forecast(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+    params: &ForecastParams,
+    scenarios: &[Scenario],
+) -> StoreResult<Forecast> {
+    if scenarios.is_empty() {
+        return Err(StoreError::Invalid("no scenario asked for".into()));
+    }
+    let inputs = forecast_inputs(conn, as_of, default_terms_days, params)?;
+    Ok(compute(&inputs, params, scenarios))
+}

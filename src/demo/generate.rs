@@ -187,8 +187,8 @@ pub fn customers(rng: &mut Rng, count: usize) -> Vec<DemoCustomer> {
             let name = format!("{} {} {}", rng.pick(PREFIXES), family, rng.pick(FORMS));
             let first = rng.pick(FIRST);
             let mean = match habit {
-                Habit::NewLarge => rng.range(1_500_000, 3_000_000),
-                _ => rng.range(60_000, 900_000),
+                Habit::NewLarge => rng.range(600_000, 1_200_000),
+                _ => rng.range(40_000, 260_000),
             };
             let terms = *rng.pick(&[30u32, 30, 30, 45, 60]);
             DemoCustomer {
@@ -338,30 +338,32 @@ pub fn build(
     DemoFiles {
         customers_csv: customers_csv(&customers),
         invoices_csv: invoices_csv(&customers, &invoices),
-        statements: monthly_statements(&bank, start, today, customer_count),
+        statements: monthly_statements(&bank, start, today, customer_count, seed),
     }
 }
 
-/// Payroll, rent, VAT, social charges, a loan and suppliers: what makes the cash tight.
+/// Payroll, rent, VAT, social charges, a loan and suppliers: what makes the cash tight. The
+/// amounts and days are those of `[[forecast.recurring]]` in config/default.toml, so that the
+/// forecast continues the history it was built from.
 fn outflows(rng: &mut Rng, bank: &mut Vec<BankLine>, start: NaiveDate, today: NaiveDate) {
+    let mut push = |date: NaiveDate, cents: i64, name: &str, text: &str| {
+        if date >= start && date < today {
+            bank.push(BankLine {
+                date,
+                amount_cents: -cents,
+                name: name.to_string(),
+                iban: None,
+                text: text.to_string(),
+                reference: String::new(),
+            });
+        }
+    };
     let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
     while month < today {
-        let at = |day: u32| month.with_day(day).unwrap_or(month);
-        let mut push = |date: NaiveDate, cents: i64, name: &str, text: &str| {
-            if date >= start && date < today {
-                bank.push(BankLine {
-                    date,
-                    amount_cents: -cents,
-                    name: name.to_string(),
-                    iban: None,
-                    text: text.to_string(),
-                    reference: String::new(),
-                });
-            }
-        };
+        let at = |day: u32| next_working_day(month.with_day(day).unwrap_or(month));
         push(
-            at(28),
-            3_850_000 + rng.range(0, 150_000),
+            last_working_day(month),
+            3_925_000,
             "SALAIRES",
             "VIR SALAIRES DU MOIS",
         );
@@ -371,32 +373,38 @@ fn outflows(rng: &mut Rng, bank: &mut Vec<BankLine>, start: NaiveDate, today: Na
             "SCI DES TILLEULS",
             "LOYER BUREAUX ET ENTREPOT",
         );
-        push(
-            at(15),
-            1_480_000 + rng.range(0, 300_000),
-            "URSSAF",
-            "PRLV SEPA URSSAF COTISATIONS",
-        );
-        push(
-            at(24),
-            900_000 + rng.range(0, 900_000),
-            "DGFIP",
-            "PRLV SEPA TVA MENSUELLE",
-        );
+        push(at(15), 1_630_000, "URSSAF", "PRLV SEPA URSSAF COTISATIONS");
+        push(at(24), 1_350_000, "DGFIP", "PRLV SEPA TVA MENSUELLE");
         push(at(10), 215_000, "BANQUE POPULAIRE", "ECHEANCE PRET 0123456");
-        for _ in 0..rng.range(3, 7) {
-            let day = rng.range(1, 27) as u32;
-            push(
-                at(day),
-                rng.range(50_000, 900_000),
-                "FOURNISSEUR",
-                "VIR FOURNISSEUR MATIERES",
-            );
-        }
         month = month
             .checked_add_months(chrono::Months::new(1))
             .unwrap_or(today);
     }
+    // Suppliers are paid weekly, on Fridays, around the configured estimate.
+    let mut friday = start + Days::new(u64::from((11 - start.weekday().number_from_monday()) % 7));
+    while friday < today {
+        let cents = 1_100_000 + rng.range(-150_000, 150_000);
+        push(friday, cents, "FOURNISSEURS", "VIR FOURNISSEURS MATIERES");
+        friday = friday + Days::new(7);
+    }
+}
+
+fn next_working_day(mut d: NaiveDate) -> NaiveDate {
+    while d.weekday().number_from_monday() > 5 {
+        d = d + Days::new(1);
+    }
+    d
+}
+
+fn last_working_day(month_start: NaiveDate) -> NaiveDate {
+    let mut d = month_start
+        .checked_add_months(chrono::Months::new(1))
+        .map(|next| next - Days::new(1))
+        .unwrap_or(month_start);
+    while d.weekday().number_from_monday() > 5 {
+        d = d - Days::new(1);
+    }
+    d
 }
 
 fn customers_csv(customers: &[DemoCustomer]) -> String {
@@ -450,9 +458,13 @@ fn monthly_statements(
     start: NaiveDate,
     today: NaiveDate,
     scale: usize,
+    seed: u64,
 ) -> Vec<(String, String)> {
-    // The opening balance scales with the business so that the forecast is tight, not absurd.
-    let mut balance: i64 = 2_500_000 + scale as i64 * 40_000;
+    // The history ends on a balance that covers about a month of outflows, no more: a real
+    // SME's position, where the end-of-month payroll makes the tight spot the forecast names.
+    let target_end: i64 = 3_800_000 * (scale as i64).max(60) / 60;
+    let flows: i64 = bank.iter().map(|line| line.amount_cents).sum();
+    let mut balance: i64 = target_end - flows;
     let mut files = Vec::new();
     let mut month = NaiveDate::from_ymd_opt(start.year(), start.month(), 1).unwrap_or(start);
     let mut index = 0;
@@ -504,7 +516,7 @@ fn monthly_statements(
             )
         };
         let xml = format!(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><GrpHdr><MsgId>DEMO-{m}</MsgId><CreDtTm>{last}T20:00:00</CreDtTm></GrpHdr><Stmt><Id>DEMO-{m}</Id><CreDtTm>{last}T20:00:00</CreDtTm><Acct><Id><IBAN>{COMPANY_IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>{open}{close}\n{entries}</Stmt></BkToCstmrStmt></Document>\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:camt.053.001.02\"><BkToCstmrStmt><GrpHdr><MsgId>DEMO-{seed}-{m}</MsgId><CreDtTm>{last}T20:00:00</CreDtTm></GrpHdr><Stmt><Id>DEMO-{seed}-{m}</Id><CreDtTm>{last}T20:00:00</CreDtTm><Acct><Id><IBAN>{COMPANY_IBAN}</IBAN></Id><Ccy>EUR</Ccy></Acct>{open}{close}\n{entries}</Stmt></BkToCstmrStmt></Document>\n",
             m = month.format("%Y-%m"),
             last = last_day,
             open = bal("OPBD", opening, month),

@@ -5,4 +5,6 @@ pub mod domain;
 pub mod import;
 pub mod ingest;
 pub mod locale;
+pub mod outbox;
+pub mod policy;
 pub mod store;

@@ -1,8 +1,13 @@
 //! The command line: arguments → validated settings → one command. This is part of the
 //! runtime: it reads the clock, the environment and the files, and hands plain values down.
 
+mod customer_cmd;
 mod import_cmd;
+mod intel_report;
+mod letter_cmd;
+mod log_cmd;
 mod output;
+mod queue_report;
 mod report;
 
 use crate::config::{LanguageSetting, Settings};
@@ -48,9 +53,17 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Import bank statements, invoice exports, customer lists or ratings.
     Import(import_cmd::ImportArgs),
-    /// Reports: ageing, ...
+    /// Reports: ageing, figures, signals, queue.
     #[command(subcommand)]
     Report(report::ReportCommand),
+    /// Everything about one customer: exposure, ageing, signals with reasons, penalties, history.
+    Customer(customer_cmd::CustomerArgs),
+    /// Record an outcome (reached, promise, dispute, ...), or show a customer's history.
+    Log(log_cmd::LogArgs),
+    /// Can we ship this amount more to the customer?
+    Check(customer_cmd::CheckArgs),
+    /// Write the reminder letter or email of a level into the outbox.
+    Letter(letter_cmd::LetterArgs),
 }
 
 pub fn parse_date_arg(s: &str) -> Result<NaiveDate, String> {
@@ -165,6 +178,10 @@ pub fn run(cli: Cli) -> anyhow_like::Result<i32> {
         Some(Command::Demo(args)) => crate::demo::run_command(&ctx, &args),
         Some(Command::Import(args)) => import_cmd::run(&ctx, &args),
         Some(Command::Report(cmd)) => report::run(&ctx, &cmd),
+        Some(Command::Customer(args)) => customer_cmd::run(&ctx, &args),
+        Some(Command::Log(args)) => log_cmd::run(&ctx, &args),
+        Some(Command::Check(args)) => customer_cmd::check(&ctx, &args),
+        Some(Command::Letter(args)) => letter_cmd::run(&ctx, &args),
         None => {
             let ctx = if cli.demo {
                 crate::demo::prepare_demo_context(ctx, cli.db.is_some())?

@@ -12,6 +12,12 @@ use std::io::Write;
 pub enum ReportCommand {
     /// Aged receivables per customer.
     Ageing(ReportArgs),
+    /// Key figures: DSO, overdue ratio, average days late, CEI, net cash, cost of unpaid.
+    Figures(ReportArgs),
+    /// Customers flagged by weak signals, with their risk grade and the reasons.
+    Signals(ReportArgs),
+    /// Today's reminder queue, held customers and disputes.
+    Queue(ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -38,6 +44,9 @@ pub fn run(ctx: &Context, cmd: &ReportCommand) -> anyhow_like::Result<i32> {
             print_ageing(&mut out, ctx, &report, args.format)?;
             Ok(0)
         }
+        ReportCommand::Figures(args) => super::intel_report::figures(ctx, args),
+        ReportCommand::Signals(args) => super::intel_report::signals(ctx, args),
+        ReportCommand::Queue(args) => super::queue_report::queue(ctx, args),
     }
 }
 

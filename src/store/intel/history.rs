@@ -110,15 +110,19 @@ pub fn first_invoice_dates(
     as_of: NaiveDate,
     only: Option<CustomerId>,
 ) -> StoreResult<HashMap<CustomerId, NaiveDate>> {
+    // One index seek per customer on (customer_id, issue_date) rather than a grouped scan
+    // of every invoice. A credit note never comes before the customer's first invoice.
     let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, MIN(issue_date) FROM invoices
-         WHERE kind = 'invoice' AND issue_date <= ?1 AND (?2 IS NULL OR customer_id = ?2)
-         GROUP BY customer_id",
+        "SELECT c.id, (SELECT MIN(i.issue_date) FROM invoices i
+                       WHERE i.customer_id = c.id AND i.issue_date <= ?1)
+         FROM customers c WHERE ?2 IS NULL OR c.id = ?2",
     )?;
     let mut rows = stmt.query(params![date_to_sql(as_of), only])?;
     let mut out = HashMap::new();
     while let Some(r) = rows.next()? {
-        out.insert(r.get(0)?, date_from_sql(&r.get::<_, String>(1)?)?);
+        if let Some(first) = r.get::<_, Option<String>>(1)? {
+            out.insert(r.get(0)?, date_from_sql(&first)?);
+        }
     }
     Ok(out)
 }

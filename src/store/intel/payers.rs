@@ -17,7 +17,8 @@ use std::collections::HashMap;
 #[derive(Debug, Default)]
 pub struct PayerDirectory {
     by_iban: HashMap<String, Vec<CustomerId>>,
-    names: Vec<(String, CustomerId)>,
+    /// Name keys (customers' names and learned payer names) to customers.
+    names: HashMap<String, Vec<CustomerId>>,
     /// Per customer: each IBAN with the first day it paid.
     accounts: HashMap<CustomerId, Vec<(String, NaiveDate)>>,
 }
@@ -49,16 +50,34 @@ impl PayerDirectory {
         let Some(name) = name else {
             return Vec::new();
         };
+        // Every run of whole words of the counterparty's name is a candidate key: a handful
+        // of lookups instead of a comparison with every customer.
         let key = name_key(name);
-        let mut out: Vec<CustomerId> = self
-            .names
-            .iter()
-            .filter(|(k, _)| looks_like(&key, k))
-            .map(|(_, c)| *c)
-            .collect();
+        let words: Vec<&str> = key.split(' ').filter(|w| !w.is_empty()).collect();
+        let mut out: Vec<CustomerId> = Vec::new();
+        for start in 0..words.len() {
+            for end in start + 1..=words.len().min(start + 8) {
+                let candidate = words[start..end].join(" ");
+                if let Some(owners) = self.names.get(&candidate)
+                    && looks_like(&key, &candidate)
+                {
+                    out.extend(owners);
+                }
+            }
+        }
         out.sort_unstable();
         out.dedup();
         out
+    }
+
+    fn add_name(&mut self, key: String, customer: CustomerId) {
+        if key.is_empty() {
+            return;
+        }
+        let owners = self.names.entry(key).or_default();
+        if !owners.contains(&customer) {
+            owners.push(customer);
+        }
     }
 
     /// IBANs first seen on or after `since` for a customer that paid from another one before.
@@ -87,10 +106,7 @@ pub fn payer_directory(
 ) -> StoreResult<PayerDirectory> {
     let mut dir = PayerDirectory::default();
     for c in customers {
-        let key = name_key(&c.name);
-        if !key.is_empty() {
-            dir.names.push((key, c.id));
-        }
+        dir.add_name(name_key(&c.name), c.id);
     }
     let day = date_to_sql(as_of);
     let mut stmt = conn.prepare_cached(
@@ -120,10 +136,7 @@ pub fn payer_directory(
             dir.add_iban(customer, &iban, seen);
         }
         if let Some(key) = r.get::<_, Option<String>>(2)? {
-            let key = name_key(&key);
-            if !key.is_empty() {
-                dir.names.push((key, customer));
-            }
+            dir.add_name(name_key(&key), customer);
         }
     }
     Ok(dir)

@@ -141,7 +141,7 @@ fn send_hands_the_email_to_the_mail_command_and_records_it() {
             .starts_with("From: ")
     );
     let (_, out, _) = encours(p, &["log", "--history", "DUP"]);
-    assert!(out.contains("email-sent [level 1]"), "{out}");
+    assert!(out.contains("email sent [level 1]"), "{out}");
     // The level-1 email is done; the call (level 2) is still due today.
     let (_, out, _) = encours(p, &["report", "queue", "--format", "json"]);
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();

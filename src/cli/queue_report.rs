@@ -105,7 +105,7 @@ pub fn hold_text(r: &HoldReason, lang: Language, cur: crate::domain::money::Curr
         HoldReason::AwaitingRetry { until, after } => format!(
             "{} ({}){sep}{} {}",
             lang.pick("nouvel essai", "retry"),
-            after.as_str(),
+            after.label(lang),
             lang.pick("le", "on"),
             date(*until)
         ),

@@ -106,6 +106,24 @@ impl OutcomeKind {
         }
     }
 
+    pub fn label(self, lang: crate::locale::Language) -> &'static str {
+        let (fr, en) = match self {
+            OutcomeKind::Reached => ("joint", "reached"),
+            OutcomeKind::NoAnswer => ("pas de réponse", "no answer"),
+            OutcomeKind::Voicemail => ("messagerie", "voicemail"),
+            OutcomeKind::WrongContact => ("mauvais interlocuteur", "wrong contact"),
+            OutcomeKind::Promise => ("promesse", "promise"),
+            OutcomeKind::Dispute => ("litige", "dispute"),
+            OutcomeKind::DisputeResolved => ("litige résolu", "dispute resolved"),
+            OutcomeKind::Plan => ("échéancier", "payment plan"),
+            OutcomeKind::Note => ("note", "note"),
+            OutcomeKind::Snooze => ("pause", "snooze"),
+            OutcomeKind::LetterSent => ("courrier envoyé", "letter sent"),
+            OutcomeKind::EmailSent => ("email envoyé", "email sent"),
+        };
+        lang.pick(fr, en)
+    }
+
     pub fn parse(s: &str) -> Option<OutcomeKind> {
         Self::ALL.into_iter().find(|k| k.as_str() == s)
     }

@@ -356,12 +356,18 @@ impl HistoryEntry {
                 locale::date(until, lang),
                 reason.map(|r| format!(" ({r})")).unwrap_or_default()
             ),
-            Some(Outcome::Reached { note }) | Some(Outcome::WrongContact { note }) => format!(
-                "{}{}",
-                self.kind.trim_start_matches("outcome."),
-                note.map(|n| format!("{sep}{n}")).unwrap_or_default()
-            ),
-            Some(o) => o.kind().as_str().to_string(),
+            Some(o @ (Outcome::Reached { .. } | Outcome::WrongContact { .. })) => {
+                let note = match &o {
+                    Outcome::Reached { note } | Outcome::WrongContact { note } => note.clone(),
+                    _ => None,
+                };
+                format!(
+                    "{}{}",
+                    o.kind().label(lang),
+                    note.map(|n| format!("{sep}{n}")).unwrap_or_default()
+                )
+            }
+            Some(o) => o.kind().label(lang).to_string(),
             None if self.kind == "outcome.undo" => format!(
                 "{} #{}",
                 lang.pick("annulation de", "undo of"),

@@ -22,6 +22,30 @@ pub struct Settings {
     pub import: ImportSettings,
     pub ui: UiSettings,
     pub forecast: forecast::ForecastSettings,
+    pub figures: crate::domain::figures::FigureSettings,
+    pub signals: crate::domain::signals::SignalSettings,
+    pub penalties: crate::domain::penalties::PenaltySettings,
+    pub dunning: DunningSettings,
+    pub letters: LetterSettings,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DunningSettings {
+    /// Path of a policy file; empty: the built-in `config/policy.toml`.
+    pub policy: String,
+    /// Folder of `<lang>/<name>.txt` templates laid over the built-in ones; empty: none.
+    pub templates: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LetterSettings {
+    pub outbox: String,
+    pub mail_command: String,
+    pub sender_address: String,
+    pub sender_email: String,
+    pub sender_phone: String,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -194,6 +218,9 @@ impl Settings {
             return Err("import.stale_claim_minutes: must be between 1 and 100000".into());
         }
         self.forecast.validate()?;
+        self.figures.validate()?;
+        self.signals.validate()?;
+        self.penalties.validate()?;
         Ok(())
     }
 
@@ -209,6 +236,18 @@ impl Settings {
     /// The cash forecast's parameters, in the company currency.
     pub fn forecast_params(&self) -> crate::domain::forecast::ForecastParams {
         self.forecast.params(self.general.currency)
+    }
+
+    /// The outbox folder for letters: the configured one, else `outbox` beside the database.
+    pub fn outbox_dir(&self, db_path: &Path) -> PathBuf {
+        if self.letters.outbox.trim().is_empty() {
+            db_path
+                .parent()
+                .unwrap_or_else(|| Path::new("."))
+                .join("outbox")
+        } else {
+            PathBuf::from(&self.letters.outbox)
+        }
     }
 
     /// The inbox folder: the configured one, else `inbox` beside the database.
@@ -416,6 +455,42 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("ui.tick_seconds"), "{err}");
+    }
+
+    #[test]
+    fn intelligence_sections_parse_and_validate() {
+        let s = Settings::defaults();
+        assert_eq!(s.figures.net_margin_percent, Decimal::from(10));
+        assert_eq!(s.figures.france_average_days_late.to_string(), "12.6");
+        assert_eq!(s.penalties.indemnity, Decimal::from(40));
+        assert_eq!(s.signals.grade_bounds, [20, 45, 70]);
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[signals.silence]\nattempt = 2\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("mine.toml") && err.contains("attempt"),
+            "{err}"
+        );
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            (
+                "mine.toml",
+                "[penalties]\necb_rates = [{ from = \"2026-03-01\", rate = \"2\" }]\n",
+            ),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("penalties.ecb_rates[0].from"), "{err}");
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[figures]\nnet_margin_percent = \"0\"\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("figures.net_margin_percent"), "{err}");
     }
 
     #[test]

@@ -7,6 +7,8 @@ pub mod import;
 pub mod inbox;
 pub mod ingest;
 pub mod locale;
+pub mod outbox;
+pub mod policy;
 pub mod runtime;
 pub mod store;
 pub mod ui;

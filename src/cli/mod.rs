@@ -2,11 +2,16 @@
 //! runtime: it reads the clock, the environment and the files, and hands plain values down.
 
 mod backup_cmd;
+mod customer_cmd;
 mod forecast_checks;
 mod forecast_cmd;
 mod forecast_print;
 mod import_cmd;
+mod intel_report;
+mod letter_cmd;
+mod log_cmd;
 mod output;
+mod queue_report;
 mod report;
 mod watch_cmd;
 
@@ -53,13 +58,21 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Import bank statements, invoice exports, customer lists or ratings.
     Import(import_cmd::ImportArgs),
-    /// Reports: ageing, forecast, ...
+    /// Reports: ageing, figures, signals, queue, forecast.
     #[command(subcommand)]
     Report(report::ReportCommand),
     /// Watch the inbox folder and import every file dropped there (for a service).
     Watch(watch_cmd::WatchArgs),
     /// Write a consistent copy of the database, even while others are working.
     Backup(backup_cmd::BackupArgs),
+    /// Everything about one customer: exposure, ageing, signals with reasons, penalties, history.
+    Customer(customer_cmd::CustomerArgs),
+    /// Record an outcome (reached, promise, dispute, ...), or show a customer's history.
+    Log(log_cmd::LogArgs),
+    /// Can we ship this amount more to the customer?
+    Check(customer_cmd::CheckArgs),
+    /// Write the reminder letter or email of a level into the outbox.
+    Letter(letter_cmd::LetterArgs),
 }
 
 impl Command {
@@ -67,7 +80,11 @@ impl Command {
     fn writes(&self) -> bool {
         matches!(
             self,
-            Command::Demo(_) | Command::Import(_) | Command::Watch(_)
+            Command::Demo(_)
+                | Command::Import(_)
+                | Command::Watch(_)
+                | Command::Log(_)
+                | Command::Letter(_)
         )
     }
 }
@@ -212,6 +229,10 @@ pub fn run(cli: Cli) -> anyhow_like::Result<i32> {
         Some(Command::Report(cmd)) => report::run(&ctx, &cmd),
         Some(Command::Watch(args)) => watch_cmd::run(&ctx, &args),
         Some(Command::Backup(args)) => backup_cmd::run(&ctx, &args),
+        Some(Command::Customer(args)) => customer_cmd::run(&ctx, &args),
+        Some(Command::Log(args)) => log_cmd::run(&ctx, &args),
+        Some(Command::Check(args)) => customer_cmd::check(&ctx, &args),
+        Some(Command::Letter(args)) => letter_cmd::run(&ctx, &args),
         None => {
             let ctx = if cli.demo {
                 crate::demo::prepare_demo_context(ctx, cli.db.is_some())?

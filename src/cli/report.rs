@@ -14,6 +14,12 @@ pub enum ReportCommand {
     Ageing(ReportArgs),
     /// Cash forecast: 13 weeks from the bank balance, scenarios, risk periods.
     Forecast(super::forecast_cmd::ForecastArgs),
+    /// Key figures: DSO, overdue ratio, average days late, CEI, net cash, cost of unpaid.
+    Figures(ReportArgs),
+    /// Customers flagged by weak signals, with their risk grade and the reasons.
+    Signals(ReportArgs),
+    /// Today's reminder queue, held customers and disputes.
+    Queue(ReportArgs),
 }
 
 #[derive(Debug, clap::Args)]
@@ -41,6 +47,9 @@ pub fn run(ctx: &Context, cmd: &ReportCommand) -> anyhow_like::Result<i32> {
             Ok(0)
         }
         ReportCommand::Forecast(args) => super::forecast_cmd::run(ctx, args),
+        ReportCommand::Figures(args) => super::intel_report::figures(ctx, args),
+        ReportCommand::Signals(args) => super::intel_report::signals(ctx, args),
+        ReportCommand::Queue(args) => super::queue_report::queue(ctx, args),
     }
 }
 

@@ -2,7 +2,12 @@
 //! "today" takes the as-of date as an argument.
 
 pub mod ageing;
+pub mod dunning;
 pub mod figures;
 pub mod forecast;
+pub mod letters;
 pub mod model;
 pub mod money;
+pub mod names;
+pub mod penalties;
+pub mod signals;

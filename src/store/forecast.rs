@@ -214,59 +214,37 @@ pub fn supplier_dues(
     Ok(out)
 }
 
-fn table_exists(conn: &Connection, name: &str) -> StoreResult<bool> {
-    Ok(conn
-        .prepare_cached("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?1")?
-        .exists([name])?)
-}
-
-/// Promises to pay and payment-plan instalments still to come (dated on or after `as_of`).
-///
-/// Their tables come with the dunning work (issue 3), written in parallel with this one:
-/// they are read only when they exist, as `promises(customer_id, promised_on, amount_minor)`
-/// and `plan_instalments(customer_id, due_on, amount_minor)`. A table of another shape is
-/// reported in the notes, never skipped silently.
+/// Promises to pay and payment-plan instalments still to come (dated on or after `as_of`),
+/// from the open promises and plans that people recorded while chasing. A cancelled one
+/// (undone, or replaced) no longer moves any receipt.
 pub fn load_commitments(
     conn: &Connection,
     as_of: NaiveDate,
     currency: Currency,
-) -> StoreResult<(Vec<Commitment>, Vec<String>)> {
-    let sources = [
-        ("promises", "promised_on", CommitmentKind::Promise),
-        ("plan_instalments", "due_on", CommitmentKind::Instalment),
-    ];
+) -> StoreResult<Vec<Commitment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, promised_on, amount_minor, 'promise' FROM promises
+         WHERE status = 'open' AND promised_on >= ?1
+         UNION ALL
+         SELECT p.customer_id, i.due_on, i.amount_minor, 'instalment'
+         FROM plan_instalments i JOIN payment_plans p ON p.id = i.plan_id
+         WHERE p.status = 'open' AND i.due_on >= ?1",
+    )?;
+    let mut rows = stmt.query([date_to_sql(as_of)])?;
     let mut out = Vec::new();
-    let mut notes = Vec::new();
-    for (table, date_column, kind) in sources {
-        if !table_exists(conn, table)? {
-            continue;
-        }
-        let sql = format!(
-            "SELECT customer_id, {date_column}, amount_minor FROM {table}
-             WHERE {date_column} >= ?1 AND amount_minor > 0"
-        );
-        let read = || -> StoreResult<Vec<Commitment>> {
-            let mut stmt = conn.prepare(&sql)?;
-            let mut rows = stmt.query([date_to_sql(as_of)])?;
-            let mut list = Vec::new();
-            while let Some(row) = rows.next()? {
-                list.push(Commitment {
-                    customer_id: row.get(0)?,
-                    date: date_from_sql(&row.get::<_, String>(1)?)?,
-                    amount: from_minor(row.get(2)?, currency),
-                    kind,
-                });
-            }
-            Ok(list)
-        };
-        match read() {
-            Ok(list) => out.extend(list),
-            Err(e) => notes.push(format!(
-                "the {table} table could not be read ({e}): its commitments are not in this forecast"
-            )),
-        }
+    while let Some(row) = rows.next()? {
+        out.push(Commitment {
+            customer_id: row.get(0)?,
+            date: date_from_sql(&row.get::<_, String>(1)?)?,
+            amount: from_minor(row.get(2)?, currency),
+            kind: if row.get::<_, String>(3)? == "promise" {
+                CommitmentKind::Promise
+            } else {
+                CommitmentKind::Instalment
+            },
+        });
     }
-    Ok((out, notes))
+    Ok(out)
 }
 
 /// A customer's id from its code (exact), else its name (case-insensitive, if unique).
@@ -300,7 +278,7 @@ pub fn forecast_inputs(
     params: &ForecastParams,
 ) -> StoreResult<ForecastInputs> {
     let horizon_end = params.horizon_end(as_of);
-    let (commitments, notes) = load_commitments(conn, as_of, params.currency)?;
+    let commitments = load_commitments(conn, as_of, params.currency)?;
     let names = customer_names(conn)?
         .into_iter()
         .map(|(id, (_code, name))| (id, name))
@@ -322,7 +300,7 @@ pub fn forecast_inputs(
             params.currency,
         )?,
         names,
-        notes,
+        notes: Vec::new(),
     })
 }
 

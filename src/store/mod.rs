@@ -12,6 +12,7 @@ pub mod forecast;
 pub mod forecast_runs;
 pub mod fs_check;
 pub mod import_writer;
+pub mod intel;
 pub mod schema;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -239,4 +239,69 @@ CREATE TABLE forecast_points (
     UNIQUE (run_id, period_start)
 );
 "#,
+    // 4: what people record while chasing: promises, disputes, payment plans, snoozes.
+    // Each row points to the event that created it; undoing sets cancelled_at (or closes the
+    // dispute) and appends a compensating event: nothing is deleted.
+    r#"
+CREATE TABLE promises (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    invoice_id INTEGER REFERENCES invoices(id),
+    made_on TEXT NOT NULL,
+    promised_on TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    currency TEXT NOT NULL,
+    -- The dunning level the promise was obtained at: a broken one raises the next.
+    level INTEGER,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'cancelled')),
+    event_id INTEGER REFERENCES events(id),
+    cancelled_at TEXT
+);
+CREATE INDEX promises_customer ON promises(customer_id) WHERE status = 'open';
+
+CREATE TABLE disputes (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    invoice_id INTEGER NOT NULL REFERENCES invoices(id),
+    reason TEXT NOT NULL,
+    opened_on TEXT NOT NULL,
+    closed_on TEXT,
+    close_reason TEXT,
+    event_id INTEGER REFERENCES events(id),
+    closed_by_event INTEGER REFERENCES events(id)
+);
+CREATE INDEX disputes_open ON disputes(invoice_id) WHERE closed_on IS NULL;
+
+CREATE TABLE payment_plans (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    made_on TEXT NOT NULL,
+    level INTEGER,
+    status TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'cancelled')),
+    event_id INTEGER REFERENCES events(id),
+    cancelled_at TEXT
+);
+CREATE INDEX payment_plans_customer ON payment_plans(customer_id) WHERE status = 'open';
+
+CREATE TABLE plan_instalments (
+    id INTEGER PRIMARY KEY,
+    plan_id INTEGER NOT NULL REFERENCES payment_plans(id),
+    due_on TEXT NOT NULL,
+    amount_minor INTEGER NOT NULL CHECK (amount_minor > 0),
+    currency TEXT NOT NULL,
+    UNIQUE (plan_id, due_on)
+);
+
+CREATE TABLE snoozes (
+    id INTEGER PRIMARY KEY,
+    customer_id INTEGER NOT NULL REFERENCES customers(id),
+    until TEXT NOT NULL,
+    reason TEXT,
+    made_on TEXT NOT NULL,
+    event_id INTEGER REFERENCES events(id),
+    cancelled_at TEXT
+);
+CREATE INDEX snoozes_customer ON snoozes(customer_id) WHERE cancelled_at IS NULL;
+CREATE INDEX events_kind ON events(kind, customer_id);
+"#,
 ];

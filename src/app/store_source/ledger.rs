@@ -86,7 +86,7 @@ fn countback_sales(
     conn: &Connection,
     s: &SourceSettings,
     as_of: NaiveDate,
-) -> SourceResult<Vec<(u32, Decimal)>> {
+) -> SourceResult<Vec<figures::PeriodSales>> {
     let periods = figures::countback_periods(as_of, 24);
     let Some(first) = periods.last().map(|p| p.0) else {
         return Ok(Vec::new());
@@ -109,10 +109,11 @@ fn countback_sales(
                 .iter()
                 .find(|(m, _)| *m == month)
                 .map_or(0, |(_, v)| *v);
-            (
-                (*end - *start).num_days() as u32 + 1,
-                from_minor(minor, s.currency),
-            )
+            figures::PeriodSales {
+                start: *start,
+                end: *end,
+                sales: from_minor(minor, s.currency),
+            }
         })
         .collect())
 }
@@ -145,8 +146,11 @@ pub(super) fn overview(
                 r.total.open,
                 &countback_sales(conn, s, as_of).unwrap_or_default(),
             )
+            .days
+            .round_dp(1)
         }),
-        overdue_percent: figures::overdue_percent(r.total.overdue, r.total.open),
+        overdue_percent: figures::ratio(r.total.overdue, r.total.open)
+            .map(|r| (r * Decimal::ONE_HUNDRED).round_dp(1)),
         bank_as_of: bank.as_of,
         bank_stale: is_stale(s, as_of, bank.as_of),
     };

@@ -1,0 +1,153 @@
+//! The key figures of DOMAIN.md from the store, as of a date.
+
+use super::Params;
+use super::history::{
+    bank_position, daily_sales, for_each_paid_invoice, payables_due, sum_between,
+};
+use crate::domain::ageing::days_past_due;
+use crate::domain::figures::{
+    CeiInputs, KeyFigures, Lateness, PeriodSales, UnpaidCost, cei, countback_periods,
+    dso_countback, dso_simple, net_cash, ratio, sales_to_recover,
+};
+use crate::domain::model::InvoiceKind;
+use crate::store::StoreResult;
+use crate::store::ageing::{customer_names, for_each_open_item};
+use chrono::{Duration, Months, NaiveDate};
+use rusqlite::Connection;
+use rust_decimal::Decimal;
+
+/// Months of sales the countback walks through at most.
+const COUNTBACK_MONTHS: u32 = 24;
+/// How many of the costliest overdue invoices the figures list.
+const COSTLIEST: usize = 10;
+
+pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResult<KeyFigures> {
+    let mut open = Decimal::ZERO;
+    let mut overdue = Decimal::ZERO;
+    let mut current = Decimal::ZERO;
+    let mut costliest: Vec<(Decimal, i64, i64, String, i64)> = Vec::new();
+    for_each_open_item(conn, as_of, p.default_terms_days, None, |item| {
+        open += item.open;
+        let late = days_past_due(as_of, item.due_date);
+        if item.kind == InvoiceKind::Invoice && late > 0 {
+            overdue += item.open;
+            // A short list kept sorted: only the largest overdue invoices are kept.
+            if costliest.len() < COSTLIEST || costliest.last().is_some_and(|l| l.0 < item.open) {
+                costliest.push((
+                    item.open,
+                    item.invoice_id,
+                    item.customer_id,
+                    item.number,
+                    late,
+                ));
+                costliest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                costliest.truncate(COSTLIEST);
+            }
+        } else {
+            current += item.open;
+        }
+    })?;
+
+    let first_period = countback_periods(as_of, COUNTBACK_MONTHS);
+    let oldest = first_period.last().map_or(as_of, |(s, _)| *s);
+    let cei_start = as_of - Duration::days(i64::from(p.figures.cei_period_days));
+    let from = oldest.min(cei_start).min(as_of - Duration::days(90)) - Duration::days(1);
+    let daily = daily_sales(conn, from, as_of)?;
+    let countback: Vec<PeriodSales> = first_period
+        .iter()
+        .map(|(start, end)| PeriodSales {
+            start: *start,
+            end: *end,
+            sales: sum_between(&daily, *start, *end),
+        })
+        .collect();
+    let sales_90 = sum_between(&daily, as_of - Duration::days(89), as_of);
+    let dso = dso_countback(open, &countback);
+    // Only the periods the countback used are worth showing.
+    let used = countback
+        .iter()
+        .scan(open, |left, period| {
+            if *left <= Decimal::ZERO {
+                return None;
+            }
+            *left -= period.sales.max(Decimal::ZERO);
+            Some(*period)
+        })
+        .collect();
+
+    let mut opening = Decimal::ZERO;
+    for_each_open_item(conn, cei_start, p.default_terms_days, None, |item| {
+        opening += item.open;
+    })?;
+    let cei_inputs = CeiInputs {
+        opening_receivables: opening,
+        period_sales: sum_between(&daily, cei_start + Duration::days(1), as_of),
+        closing_receivables: open,
+        closing_current: current,
+    };
+
+    let lateness_start = as_of
+        .checked_sub_months(Months::new(p.figures.lateness_months))
+        .unwrap_or(NaiveDate::MIN);
+    let mut lateness = Lateness::default();
+    for_each_paid_invoice(
+        conn,
+        as_of,
+        lateness_start + Duration::days(1),
+        p.default_terms_days,
+        None,
+        |paid| lateness.add(paid.amount, paid.days_late()),
+    )?;
+
+    let (bank, bank_date) = bank_position(conn, as_of)?;
+    let payables = payables_due(
+        conn,
+        as_of + Duration::days(i64::from(p.figures.payables_horizon_days)),
+        p.default_terms_days,
+    )?;
+    let names = customer_names(conn)?;
+    let costliest_unpaid = costliest
+        .into_iter()
+        .map(
+            |(amount, invoice_id, customer_id, number, days_late)| UnpaidCost {
+                invoice_id,
+                customer_id,
+                customer: names
+                    .get(&customer_id)
+                    .map(|n| n.1.clone())
+                    .unwrap_or_default(),
+                number,
+                days_late,
+                open: amount,
+                sales_needed: sales_to_recover(amount, p.figures.net_margin_percent)
+                    .unwrap_or_default(),
+            },
+        )
+        .collect();
+
+    Ok(KeyFigures {
+        as_of,
+        open,
+        overdue,
+        overdue_ratio: ratio(overdue, open),
+        dso_countback: dso,
+        dso_simple: dso_simple(open, sales_90),
+        sales_90_days: sales_90,
+        countback: used,
+        average_days_late: lateness.average_days(),
+        lateness,
+        france_average_days_late: p.figures.france_average_days_late,
+        cei: cei(&cei_inputs),
+        cei_inputs,
+        net_cash: net_cash(
+            bank,
+            bank_date,
+            payables,
+            p.figures.short_term_credit_drawn,
+            p.figures.other_short_term_debts,
+        ),
+        net_margin_percent: p.figures.net_margin_percent,
+        overdue_sales_needed: sales_to_recover(overdue, p.figures.net_margin_percent),
+        costliest_unpaid,
+    })
+}

@@ -1,0 +1,255 @@
+//! Payment history, sales and bank position, read as of a date.
+
+use crate::domain::dunning::outcome::Payment;
+use crate::domain::model::CustomerId;
+use crate::domain::money::{Currency, from_minor};
+use crate::domain::signals::PaidInvoice;
+use crate::store::{StoreResult, date_from_sql, date_to_sql};
+use chrono::NaiveDate;
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, HashMap};
+
+/// An invoice is paid on the date of the allocation that completed it. The window sums
+/// allocations in payment order; the completing row is the one that crosses the amount due.
+const PAID_SQL: &str = "
+WITH running AS (
+    SELECT a.invoice_id, a.paid_on, a.amount_minor,
+           SUM(a.amount_minor) OVER w AS cum,
+           COUNT(*) OVER w AS n
+    FROM allocations a
+    WHERE a.undone_at IS NULL AND a.paid_on <= ?1
+      AND (?4 IS NULL OR a.invoice_id IN (SELECT id FROM invoices WHERE customer_id = ?4))
+    WINDOW w AS (PARTITION BY a.invoice_id ORDER BY a.paid_on, a.id ROWS UNBOUNDED PRECEDING)
+)
+SELECT i.id, i.customer_id, i.amount_minor, i.currency,
+       COALESCE(i.due_date,
+                date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?3) || ' days')),
+       r.paid_on, r.n
+FROM running r
+JOIN invoices i ON i.id = r.invoice_id
+JOIN customers c ON c.id = i.customer_id
+WHERE i.kind = 'invoice'
+  AND r.cum >= i.amount_minor - i.prepaid_minor
+  AND r.cum - r.amount_minor < i.amount_minor - i.prepaid_minor
+  AND r.paid_on >= ?2
+";
+
+/// Calls `f` with every invoice whose payment was completed between `since` and `as_of`.
+pub fn for_each_paid_invoice(
+    conn: &Connection,
+    as_of: NaiveDate,
+    since: NaiveDate,
+    default_terms_days: u32,
+    only: Option<CustomerId>,
+    mut f: impl FnMut(PaidInvoice),
+) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(PAID_SQL)?;
+    let mut rows = stmt.query(params![
+        date_to_sql(as_of),
+        date_to_sql(since),
+        default_terms_days,
+        only
+    ])?;
+    while let Some(r) = rows.next()? {
+        let currency = Currency::parse(&r.get::<_, String>(3)?).unwrap_or_default();
+        f(PaidInvoice {
+            invoice_id: r.get(0)?,
+            customer_id: r.get(1)?,
+            amount: from_minor(r.get(2)?, currency),
+            due_date: date_from_sql(&r.get::<_, String>(4)?)?,
+            paid_on: date_from_sql(&r.get::<_, String>(5)?)?,
+            payments: r.get(6)?,
+        });
+    }
+    Ok(())
+}
+
+/// Each customer's invoices issued in `(from, to]`, one customer at a time (the index on
+/// `(customer_id, issue_date)` gives them in order), so that only one list is in memory.
+pub fn for_each_customer_invoices(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+    only: Option<CustomerId>,
+    mut f: impl FnMut(CustomerId, &[(String, NaiveDate, Decimal)]),
+) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT customer_id, number, issue_date, amount_minor, currency FROM invoices
+         WHERE kind = 'invoice' AND issue_date > ?1 AND issue_date <= ?2
+           AND (?3 IS NULL OR customer_id = ?3)
+         ORDER BY customer_id, issue_date",
+    )?;
+    let mut rows = stmt.query(params![date_to_sql(from), date_to_sql(to), only])?;
+    let mut current: Option<CustomerId> = None;
+    let mut list: Vec<(String, NaiveDate, Decimal)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let customer: CustomerId = r.get(0)?;
+        if current != Some(customer) {
+            if let Some(c) = current {
+                f(c, &list);
+            }
+            list.clear();
+            current = Some(customer);
+        }
+        let currency = Currency::parse(&r.get::<_, String>(4)?).unwrap_or_default();
+        list.push((
+            r.get(1)?,
+            date_from_sql(&r.get::<_, String>(2)?)?,
+            from_minor(r.get(3)?, currency),
+        ));
+    }
+    if let Some(c) = current {
+        f(c, &list);
+    }
+    Ok(())
+}
+
+pub fn first_invoice_dates(
+    conn: &Connection,
+    as_of: NaiveDate,
+    only: Option<CustomerId>,
+) -> StoreResult<HashMap<CustomerId, NaiveDate>> {
+    // One index seek per customer on (customer_id, issue_date) rather than a grouped scan
+    // of every invoice. A credit note never comes before the customer's first invoice.
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.id, (SELECT MIN(i.issue_date) FROM invoices i
+                       WHERE i.customer_id = c.id AND i.issue_date <= ?1)
+         FROM customers c WHERE ?2 IS NULL OR c.id = ?2",
+    )?;
+    let mut rows = stmt.query(params![date_to_sql(as_of), only])?;
+    let mut out = HashMap::new();
+    while let Some(r) = rows.next()? {
+        if let Some(first) = r.get::<_, Option<String>>(1)? {
+            out.insert(r.get(0)?, date_from_sql(&first)?);
+        }
+    }
+    Ok(out)
+}
+
+/// Payments applied to a customer's invoices between two dates.
+pub fn payments(
+    conn: &Connection,
+    customer: CustomerId,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<Vec<Payment>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT a.invoice_id, a.paid_on, a.amount_minor, i.currency
+         FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+         WHERE i.customer_id = ?1 AND a.undone_at IS NULL
+           AND a.paid_on >= ?2 AND a.paid_on <= ?3
+         ORDER BY a.paid_on, a.id",
+    )?;
+    let mut rows = stmt.query(params![customer, date_to_sql(from), date_to_sql(to)])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let currency = Currency::parse(&r.get::<_, String>(3)?).unwrap_or_default();
+        out.push(Payment {
+            invoice_id: r.get(0)?,
+            paid_on: date_from_sql(&r.get::<_, String>(1)?)?,
+            amount: from_minor(r.get(2)?, currency),
+        });
+    }
+    Ok(out)
+}
+
+/// Invoiced sales (invoices − credit notes) per issue date in `(from, to]`: one scan, from
+/// which every period's total is summed.
+pub fn daily_sales(
+    conn: &Connection,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> StoreResult<BTreeMap<NaiveDate, Decimal>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT issue_date, currency,
+                SUM(CASE WHEN kind = 'invoice' THEN amount_minor ELSE -amount_minor END)
+         FROM invoices WHERE issue_date > ?1 AND issue_date <= ?2
+         GROUP BY issue_date, currency",
+    )?;
+    let mut rows = stmt.query(params![date_to_sql(from), date_to_sql(to)])?;
+    let mut out = BTreeMap::new();
+    while let Some(r) = rows.next()? {
+        let currency = Currency::parse(&r.get::<_, String>(1)?).unwrap_or_default();
+        *out.entry(date_from_sql(&r.get::<_, String>(0)?)?)
+            .or_insert(Decimal::ZERO) += from_minor(r.get(2)?, currency);
+    }
+    Ok(out)
+}
+
+pub fn sum_between(
+    daily: &BTreeMap<NaiveDate, Decimal>,
+    start: NaiveDate,
+    end: NaiveDate,
+) -> Decimal {
+    if start > end {
+        return Decimal::ZERO;
+    }
+    daily.range(start..=end).map(|(_, v)| *v).sum()
+}
+
+/// The newest date the bank data speaks of: a booking or a balance, on or before `as_of`.
+pub fn newest_bank_date(conn: &Connection, as_of: NaiveDate) -> StoreResult<Option<NaiveDate>> {
+    let day = date_to_sql(as_of);
+    let newest: Option<String> = conn
+        .query_row(
+            "SELECT MAX(d) FROM (
+                SELECT MAX(booking_date) AS d FROM bank_transactions WHERE booking_date <= ?1
+                UNION ALL
+                SELECT MAX(date) FROM bank_balances WHERE date <= ?1)",
+            [&day],
+            |r| r.get(0),
+        )
+        .optional()?
+        .flatten();
+    newest.map(|s| date_from_sql(&s)).transpose()
+}
+
+/// Each account's latest closing balance on or before `as_of`, plus what was booked after
+/// it; summed, with the latest balance date.
+pub fn bank_position(
+    conn: &Connection,
+    as_of: NaiveDate,
+) -> StoreResult<(Decimal, Option<NaiveDate>)> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT b.date, b.amount_minor, b.currency,
+                (SELECT COALESCE(SUM(t.amount_minor), 0) FROM bank_transactions t
+                 WHERE t.account_id = b.account_id AND t.booking_date > b.date
+                   AND t.booking_date <= ?1)
+         FROM bank_balances b
+         WHERE b.kind = 'closing' AND b.date = (
+             SELECT MAX(date) FROM bank_balances
+             WHERE account_id = b.account_id AND kind = 'closing' AND date <= ?1)",
+    )?;
+    let mut rows = stmt.query([date_to_sql(as_of)])?;
+    let mut total = Decimal::ZERO;
+    let mut latest: Option<NaiveDate> = None;
+    while let Some(r) = rows.next()? {
+        let currency = Currency::parse(&r.get::<_, String>(2)?).unwrap_or_default();
+        let date = date_from_sql(&r.get::<_, String>(0)?)?;
+        total += from_minor(r.get::<_, i64>(1)? + r.get::<_, i64>(3)?, currency);
+        latest = Some(latest.map_or(date, |l| l.max(date)));
+    }
+    Ok((total, latest))
+}
+
+/// Unpaid supplier invoices due on or before `until` (overdue ones included).
+pub fn payables_due(
+    conn: &Connection,
+    until: NaiveDate,
+    default_terms_days: u32,
+) -> StoreResult<Decimal> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT currency, SUM(amount_minor) FROM supplier_invoices
+         WHERE paid = 0
+           AND COALESCE(due_date, date(issue_date, '+' || ?2 || ' days')) <= ?1
+         GROUP BY currency",
+    )?;
+    let mut rows = stmt.query(params![date_to_sql(until), default_terms_days])?;
+    let mut total = Decimal::ZERO;
+    while let Some(r) = rows.next()? {
+        let currency = Currency::parse(&r.get::<_, String>(0)?).unwrap_or_default();
+        total += from_minor(r.get(1)?, currency);
+    }
+    Ok(total)
+}

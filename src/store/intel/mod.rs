@@ -1,0 +1,74 @@
+//! Receivables intelligence over the store: the rows the domain needs are gathered here,
+//! streamed and folded into per-customer accumulators, and handed to the pure computations
+//! in `domain::{figures, signals, dunning, penalties}`.
+//!
+//! Entry points for the cockpit and the command line:
+//! - [`figures::key_figures`], [`signals::assess_all`], [`signals::check`]
+//! - [`queue::build_queue`] (today's queue, with scripts rendered)
+//! - [`outcomes::record_outcome`], [`outcomes::undo_last_outcome`], [`outcomes::history`]
+//! - [`view::customer_view`] (everything about one customer)
+//! - [`customers::find_customer`]
+
+pub mod customers;
+pub mod figures;
+mod gather;
+mod history;
+pub mod outcomes;
+mod payers;
+pub mod queue;
+pub mod signals;
+pub mod state;
+pub mod view;
+
+pub use gather::{Bundle, Gathered, gather};
+
+use crate::config::Settings;
+use crate::domain::ageing::Buckets;
+use crate::domain::dunning::Policy;
+use crate::domain::dunning::letter::Sender;
+use crate::domain::figures::FigureSettings;
+use crate::domain::letters::TemplateSet;
+use crate::domain::money::Currency;
+use crate::domain::penalties::PenaltySettings;
+use crate::domain::signals::SignalSettings;
+use crate::locale::Language;
+use crate::policy::Dunning;
+
+/// What the computations need from the settings, borrowed.
+pub struct Params<'a> {
+    pub figures: &'a FigureSettings,
+    pub signals: &'a SignalSettings,
+    pub penalties: &'a PenaltySettings,
+    pub policy: &'a Policy,
+    pub templates: &'a TemplateSet,
+    pub buckets: Buckets,
+    pub default_terms_days: u32,
+    pub stale_after_days: u32,
+    pub currency: Currency,
+    pub lang: Language,
+    pub sender: Sender,
+}
+
+impl<'a> Params<'a> {
+    pub fn new(settings: &'a Settings, dunning: &'a Dunning, lang: Language) -> Self {
+        let opt = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+        Params {
+            figures: &settings.figures,
+            signals: &settings.signals,
+            penalties: &settings.penalties,
+            policy: &dunning.policy,
+            templates: &dunning.templates,
+            buckets: settings.buckets(),
+            default_terms_days: settings.general.default_terms_days,
+            stale_after_days: settings.bank.stale_after_days,
+            currency: settings.general.currency,
+            lang,
+            sender: Sender {
+                name: settings.general.company_name.clone(),
+                address: settings.letters.sender_address.clone(),
+                email: opt(&settings.letters.sender_email),
+                phone: opt(&settings.letters.sender_phone),
+            },
+        }
+    }
+}

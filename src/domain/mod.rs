@@ -2,5 +2,6 @@
 //! "today" takes the as-of date as an argument.
 
 pub mod ageing;
+pub mod matching;
 pub mod model;
 pub mod money;

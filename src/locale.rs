@@ -34,7 +34,7 @@ fn group(int_part: &str, sep: &str) -> String {
     let digits: Vec<char> = int_part.chars().collect();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * sep.len());
     for (i, c) in digits.iter().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(sep);
         }
         out.push(*c);

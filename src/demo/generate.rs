@@ -309,7 +309,7 @@ pub fn build(
         });
     }
     outflows(&mut rng, &mut bank, start, today);
-    bank.sort_by(|a, b| a.date.cmp(&b.date));
+    bank.sort_by_key(|a| a.date);
     DemoFiles {
         customers_csv: customers_csv(&customers),
         invoices_csv: invoices_csv(&customers, &invoices),
@@ -459,9 +459,9 @@ fn monthly_statements(
                     xml_escape(&line.reference)
                 )
             };
-            let _ = write!(
+            let _ = writeln!(
                 entries,
-                "<Ntry><Amt Ccy=\"EUR\">{}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{}</Dt></BookgDt><ValDt><Dt>{}</Dt></ValDt><AcctSvcrRef>DEMO{:08}</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><{party_tag}><Nm>{}</Nm></{party_tag}>{account}</RltdPties><RmtInf><Ustrd>{}</Ustrd>{strd}</RmtInf></TxDtls></NtryDtls></Ntry>\n",
+                "<Ntry><Amt Ccy=\"EUR\">{}</Amt><CdtDbtInd>{ind}</CdtDbtInd><Sts>BOOK</Sts><BookgDt><Dt>{}</Dt></BookgDt><ValDt><Dt>{}</Dt></ValDt><AcctSvcrRef>DEMO{:08}</AcctSvcrRef><NtryDtls><TxDtls><RltdPties><{party_tag}><Nm>{}</Nm></{party_tag}>{account}</RltdPties><RmtInf><Ustrd>{}</Ustrd>{strd}</RmtInf></TxDtls></NtryDtls></Ntry>",
                 cents(line.amount_cents.abs()),
                 line.date,
                 line.date,

@@ -2,6 +2,7 @@
 //! runtime: it reads the clock, the environment and the files, and hands plain values down.
 
 mod import_cmd;
+mod match_cmd;
 mod output;
 mod report;
 
@@ -48,6 +49,8 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Import bank statements, invoice exports, customer lists or ratings.
     Import(import_cmd::ImportArgs),
+    /// Match bank credits to invoices (lettrage), list suggestions, or record a decision.
+    Match(match_cmd::MatchArgs),
     /// Reports: ageing, ...
     #[command(subcommand)]
     Report(report::ReportCommand),
@@ -164,6 +167,7 @@ pub fn run(cli: Cli) -> anyhow_like::Result<i32> {
     match cli.command {
         Some(Command::Demo(args)) => crate::demo::run_command(&ctx, &args),
         Some(Command::Import(args)) => import_cmd::run(&ctx, &args),
+        Some(Command::Match(args)) => match_cmd::run(&ctx, &args),
         Some(Command::Report(cmd)) => report::run(&ctx, &cmd),
         None => {
             let ctx = if cli.demo {

@@ -6,6 +6,7 @@
 
 pub mod ageing;
 pub mod import_writer;
+pub mod matching;
 pub mod schema;
 
 use chrono::{NaiveDate, NaiveDateTime};

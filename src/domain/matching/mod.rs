@@ -34,7 +34,9 @@ mod suggest;
 mod tests;
 
 pub use names::name_key;
-pub use reversal::{PastCredit, ReversalCandidate, ReversalFound, find_reversals};
+pub use reversal::{
+    PastCredit, REVERSAL_WINDOW_DAYS, ReversalCandidate, ReversalFound, find_reversals,
+};
 
 use super::model::{CustomerId, InvoiceId, TransactionId};
 use super::money::Currency;
@@ -110,9 +112,9 @@ impl Default for MatchParams {
     }
 }
 
-/// Why an allocation exists. The text form is what the `allocations.rule` column holds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+/// Why an allocation exists. The text form (`as_str`, also its JSON form) is what the
+/// `allocations.rule` column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Rule {
     StructuredReference,
     ReferenceInText,
@@ -187,6 +189,12 @@ impl Rule {
             Rule::DiscountWriteOff => "escompte",
             Rule::FeeWriteOff => "frais / arrondi",
         }
+    }
+}
+
+impl Serialize for Rule {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
     }
 }
 

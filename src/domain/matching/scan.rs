@@ -271,16 +271,17 @@ pub(super) enum Strength {
     Strong,
 }
 
-/// A long key with letters and digits ("FA2024123") is strong; so is a long number
-/// (7+ digits) or a number of 3+ digits announced by "facture"/"inv"/"n°". Anything shorter
-/// ("12", "2024") is weak: it matches a year, a quantity, a house number.
+/// A key with letters and digits of 4+ characters ("FA12", "FA2024123") is strong; so is a
+/// long number (7+ digits) or a number of 3+ digits announced by "facture"/"inv"/"n°".
+/// Anything shorter ("12", "2024", "A4") is weak: it matches a year, a quantity, a house
+/// number, a paper size.
 pub(super) fn strength(key: &str, announced: bool) -> Strength {
     let len = key.chars().count();
     let digits_only = key.bytes().all(|b| b.is_ascii_digit());
     let strong = if digits_only {
         len >= 7 || (announced && len >= 3)
     } else {
-        len >= 5 || announced
+        len >= 4 || announced
     };
     if strong {
         Strength::Strong
@@ -332,6 +333,7 @@ mod tests {
         assert_eq!(strength("2024", false), Strength::Weak);
         assert_eq!(strength("2024123", false), Strength::Strong);
         assert_eq!(strength("F12", false), Strength::Weak);
+        assert_eq!(strength("FA12", false), Strength::Strong);
     }
 
     #[test]

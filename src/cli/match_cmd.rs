@@ -1,0 +1,489 @@
+//! `encours match`: run the matching, list suggestions, or record a person's decision.
+//!
+//! JSON shapes (`--format json`), amounts as decimal strings:
+//! - run: `{"credits_matched": n, "allocation_ids": [..], "by_rule": {"<rule>": {"count": n,
+//!   "amount": "…"}}, "overpayments": [{"transaction_id", "left"}], "reversals":
+//!   [{"reversal_id", "credit_id", "reason", "undone_allocations", "invoices"}], "left":
+//!   [<credit>]}` where `<rule>` is `structured_ref`, `ref_in_text`, `payer_amount`,
+//!   `payer_combination`, `discount` or `fee`;
+//! - `--suggestions`: `[<credit>]`, a `<credit>` being `{"transaction_id", "date", "amount",
+//!   "left", "currency", "counterparty_name", "counterparty_iban", "remittance", "reviewed",
+//!   "suggestions": [{"invoice_id", "invoice_number", "customer_id", "open", "score",
+//!   "components": {"reference", "amount", "payer", "date"}, "reason"}]}`;
+//! - `--accept`, `--assign`, `--assign-customer`, `--undo`: the bank line's allocations,
+//!   `[{"id", "invoice_id", "invoice_number", "customer_id", "transaction_id", "amount",
+//!   "paid_on", "rule", "evidence", "who", "undone_at", "undone_reason"}]`.
+
+use super::output::{OutputFormat, print_csv, print_table};
+use super::{Context, anyhow_like};
+use crate::domain::matching::Rule;
+use crate::locale::{self, Language};
+use crate::store::Store;
+use crate::store::matching::{self as m, CreditSuggestions, RunSummary, StoredAllocation};
+use rusqlite::OptionalExtension;
+use std::collections::HashMap;
+use std::io::Write;
+
+#[derive(Debug, clap::Args)]
+pub struct MatchArgs {
+    /// List the suggestions for the bank credits left, without matching anything.
+    #[arg(long)]
+    pub suggestions: bool,
+    /// Accept a suggestion: bank line TX pays INVOICE (its number, or #id).
+    #[arg(long, num_args = 2, value_names = ["TX", "INVOICE"])]
+    pub accept: Option<Vec<String>>,
+    /// Assign bank line TX to one or more invoices, oldest first (numbers or #ids, comma-separated).
+    #[arg(long, num_args = 2, value_names = ["TX", "INVOICE[,INVOICE..]"])]
+    pub assign: Option<Vec<String>>,
+    /// Assign bank line TX to a customer's oldest open invoices (its code, or #id).
+    #[arg(long, num_args = 2, value_names = ["TX", "CUSTOMER"])]
+    pub assign_customer: Option<Vec<String>>,
+    /// Undo an allocation (and the write-off that came with it).
+    #[arg(long, value_name = "ALLOCATION")]
+    pub undo: Option<String>,
+    /// Why the allocation is undone (with --undo).
+    #[arg(long, requires = "undo")]
+    pub reason: Option<String>,
+    #[arg(long, value_enum, default_value_t)]
+    pub format: OutputFormat,
+}
+
+pub fn run(ctx: &Context, args: &MatchArgs) -> anyhow_like::Result<i32> {
+    let chosen = [
+        args.suggestions,
+        args.accept.is_some(),
+        args.assign.is_some(),
+        args.assign_customer.is_some(),
+        args.undo.is_some(),
+    ];
+    if chosen.iter().filter(|c| **c).count() > 1 {
+        return Err(
+            "choose one of --suggestions, --accept, --assign, --assign-customer, --undo".into(),
+        );
+    }
+    let mut store = ctx.open_store()?;
+    let params = ctx.settings.matching.params();
+    let actor = ctx.actor();
+    let mut out = std::io::stdout().lock();
+    if args.suggestions {
+        let list = m::suggestions(store.conn(), &params)?;
+        print_suggestions(&mut out, ctx, &store, &list, args.format)?;
+        return Ok(0);
+    }
+    let (tx, ids) = if let Some([tx, invoice]) = args.accept.as_deref() {
+        let (tx, invoice) = (id_arg(tx, "TX")?, invoice_id(&store, invoice)?);
+        (
+            tx,
+            m::accept_suggestion(&mut store, &params, tx, invoice, &actor)?,
+        )
+    } else if let Some([tx, list]) = args.assign.as_deref() {
+        let tx = id_arg(tx, "TX")?;
+        let invoices = list
+            .split(',')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| invoice_id(&store, s))
+            .collect::<anyhow_like::Result<Vec<_>>>()?;
+        (tx, m::assign(&mut store, tx, &invoices, &actor)?)
+    } else if let Some([tx, customer]) = args.assign_customer.as_deref() {
+        let (tx, customer) = (id_arg(tx, "TX")?, customer_id(&store, customer)?);
+        (tx, m::assign_to_customer(&mut store, tx, customer, &actor)?)
+    } else if let Some(allocation) = &args.undo {
+        let allocation = id_arg(allocation, "ALLOCATION")?;
+        let reason = args.reason.as_deref().unwrap_or("");
+        let ids = m::undo_allocation(&mut store, allocation, reason, &actor)?;
+        let tx: Option<i64> = store.conn().query_row(
+            "SELECT transaction_id FROM allocations WHERE id = ?1",
+            [allocation],
+            |r| r.get(0),
+        )?;
+        let rows = match tx {
+            Some(t) => m::allocations_of_transaction(store.conn(), t)?,
+            None => Vec::new(),
+        };
+        let rows: Vec<StoredAllocation> =
+            rows.into_iter().filter(|r| ids.contains(&r.id)).collect();
+        print_allocations(&mut out, ctx, &rows, args.format)?;
+        return Ok(0);
+    } else {
+        let summary = m::run_matching(&mut store, &params, &actor)?;
+        print_run(&mut out, ctx, &store, &summary, args.format)?;
+        return Ok(0);
+    };
+    let rows: Vec<StoredAllocation> = m::allocations_of_transaction(store.conn(), tx)?
+        .into_iter()
+        .filter(|r| ids.contains(&r.id))
+        .collect();
+    print_allocations(&mut out, ctx, &rows, args.format)?;
+    Ok(0)
+}
+
+fn id_arg(raw: &str, what: &str) -> anyhow_like::Result<i64> {
+    raw.trim()
+        .trim_start_matches('#')
+        .parse()
+        .map_err(|_| format!("{what} must be a number such as 12 or #12, not '{raw}'").into())
+}
+
+/// An invoice by its number as printed, else by its normalised number when that is unique,
+/// else `#id`.
+fn invoice_id(store: &Store, raw: &str) -> anyhow_like::Result<i64> {
+    let raw = raw.trim();
+    if let Some(id) = raw.strip_prefix('#') {
+        return id_arg(id, "INVOICE");
+    }
+    let conn = store.conn();
+    let exact: Option<i64> = conn
+        .query_row(
+            "SELECT id FROM invoices WHERE number = ?1 AND kind = 'invoice'",
+            [raw],
+            |r| r.get(0),
+        )
+        .optional()?;
+    if let Some(id) = exact {
+        return Ok(id);
+    }
+    let key = crate::import::text::normalise_reference(raw);
+    let mut stmt =
+        conn.prepare("SELECT id FROM invoices WHERE number_key = ?1 AND kind = 'invoice' LIMIT 2")?;
+    let ids: Vec<i64> = stmt
+        .query_map([&key], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    match ids.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(format!("no invoice numbered '{raw}'").into()),
+        _ => Err(format!("several invoices read as '{raw}': give the exact number or #id").into()),
+    }
+}
+
+fn customer_id(store: &Store, raw: &str) -> anyhow_like::Result<i64> {
+    let raw = raw.trim();
+    if let Some(id) = raw.strip_prefix('#') {
+        return id_arg(id, "CUSTOMER");
+    }
+    store
+        .conn()
+        .query_row("SELECT id FROM customers WHERE code = ?1", [raw], |r| {
+            r.get(0)
+        })
+        .optional()?
+        .ok_or_else(|| format!("no customer with the code '{raw}'").into())
+}
+
+fn rule_label(rule: Rule, lang: Language) -> &'static str {
+    match lang {
+        Language::Fr => rule.label_fr(),
+        Language::En => rule.label(),
+    }
+}
+
+fn print_run(
+    out: &mut dyn Write,
+    ctx: &Context,
+    store: &Store,
+    s: &RunSummary,
+    format: OutputFormat,
+) -> anyhow_like::Result<()> {
+    let lang = ctx.lang;
+    let currency = ctx.settings.general.currency;
+    let money = |d| locale::money(d, currency, lang);
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, s)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Csv => {
+            let header = ["section", "item", "count", "amount", "detail"].map(String::from);
+            let mut rows: Vec<Vec<String>> = Vec::new();
+            for (rule, t) in &s.by_rule {
+                let row = [
+                    "matched",
+                    rule.as_str(),
+                    &t.count.to_string(),
+                    &t.amount.to_string(),
+                    rule.label(),
+                ];
+                rows.push(row.map(String::from).to_vec());
+            }
+            for o in &s.overpayments {
+                let row = [
+                    "overpayment".into(),
+                    format!("#{}", o.transaction_id),
+                    String::new(),
+                    o.left.to_string(),
+                    String::new(),
+                ];
+                rows.push(row.to_vec());
+            }
+            for r in &s.reversals {
+                let row = [
+                    "reversal".into(),
+                    format!("#{}", r.found.credit_id),
+                    r.undone_allocations.len().to_string(),
+                    String::new(),
+                    r.found.reason.clone(),
+                ];
+                rows.push(row.to_vec());
+            }
+            for c in &s.left {
+                let best = c
+                    .suggestions
+                    .first()
+                    .map(|b| format!("{} ({})", b.invoice_number, b.score))
+                    .unwrap_or_default();
+                let row = [
+                    "left".into(),
+                    format!("#{}", c.transaction_id),
+                    c.suggestions.len().to_string(),
+                    c.left.to_string(),
+                    best,
+                ];
+                rows.push(row.to_vec());
+            }
+            print_csv(out, &header, &rows)?;
+        }
+        OutputFormat::Table => {
+            writeln!(
+                out,
+                "{} {} · {} {}",
+                s.credits_matched,
+                lang.pick("crédit(s) bancaire(s) lettré(s)", "bank credit(s) matched"),
+                s.allocation_ids.len(),
+                lang.pick("imputation(s)", "allocation(s)")
+            )?;
+            if !s.by_rule.is_empty() {
+                let header = [
+                    lang.pick("règle", "rule"),
+                    lang.pick("imputations", "allocations"),
+                    lang.pick("montant", "amount"),
+                ]
+                .map(String::from);
+                let rows: Vec<Vec<String>> = s
+                    .by_rule
+                    .iter()
+                    .map(|(rule, t)| {
+                        vec![
+                            rule_label(*rule, lang).to_string(),
+                            t.count.to_string(),
+                            money(t.amount),
+                        ]
+                    })
+                    .collect();
+                print_table(out, &header, &rows)?;
+            }
+            if !s.overpayments.is_empty() {
+                let total = s.overpayments.iter().map(|o| o.left).sum();
+                writeln!(
+                    out,
+                    "{}: {} ({})",
+                    lang.pick(
+                        "Trop-perçus laissés sur la ligne bancaire",
+                        "Over-payments kept on the bank line"
+                    ),
+                    s.overpayments.len(),
+                    money(total)
+                )?;
+            }
+            for r in &s.reversals {
+                writeln!(
+                    out,
+                    "{} #{}: {} ({} {})",
+                    lang.pick("Rejet", "Reversal"),
+                    r.found.credit_id,
+                    r.found.reason,
+                    r.undone_allocations.len(),
+                    lang.pick("imputation(s) annulée(s)", "allocation(s) undone")
+                )?;
+            }
+            let total = s.left.iter().map(|c| c.left).sum();
+            writeln!(
+                out,
+                "{}: {} ({})",
+                lang.pick("Reste à lettrer", "Left to match"),
+                s.left.len(),
+                money(total)
+            )?;
+            print_left(out, ctx, store, &s.left, 1)?;
+        }
+    }
+    Ok(())
+}
+
+/// The credits left, each with its best `best` suggestion(s).
+fn left_rows(
+    ctx: &Context,
+    store: &Store,
+    list: &[CreditSuggestions],
+    best: usize,
+    plain: bool,
+) -> anyhow_like::Result<Vec<Vec<String>>> {
+    let names: HashMap<i64, (String, String)> = crate::store::ageing::customer_names(store.conn())?;
+    let lang = ctx.lang;
+    let money = |d, c| {
+        if plain {
+            format!("{d}")
+        } else {
+            locale::money(d, c, lang)
+        }
+    };
+    let mut rows = Vec::new();
+    for c in list {
+        let who = c.counterparty_name.clone().unwrap_or_default();
+        let base = vec![
+            format!("#{}", c.transaction_id),
+            if plain {
+                c.date.to_string()
+            } else {
+                locale::date(c.date, lang)
+            },
+            money(c.left, c.currency),
+            who,
+            c.remittance.chars().take(40).collect(),
+        ];
+        if c.suggestions.is_empty() {
+            let mut row = base.clone();
+            row.extend([
+                "-".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+                String::new(),
+            ]);
+            rows.push(row);
+        }
+        for s in c.suggestions.iter().take(best) {
+            let mut row = base.clone();
+            let k = s.components;
+            row.extend([
+                s.invoice_number.clone(),
+                names
+                    .get(&s.customer_id)
+                    .map(|n| n.1.clone())
+                    .unwrap_or_default(),
+                money(s.open, c.currency),
+                s.score.to_string(),
+                format!("{}/{}/{}/{}", k.reference, k.amount, k.payer, k.date),
+                s.reason.clone(),
+            ]);
+            rows.push(row);
+        }
+    }
+    Ok(rows)
+}
+
+fn left_header(lang: Language) -> Vec<String> {
+    [
+        lang.pick("ligne", "tx"),
+        "date",
+        lang.pick("reste", "left"),
+        lang.pick("contrepartie", "counterparty"),
+        lang.pick("libellé", "text"),
+        lang.pick("facture", "invoice"),
+        lang.pick("client", "customer"),
+        lang.pick("ouvert", "open"),
+        "score",
+        lang.pick("réf/mont/payeur/date", "ref/amt/payer/date"),
+        lang.pick("pourquoi", "why"),
+    ]
+    .map(String::from)
+    .to_vec()
+}
+
+fn print_left(
+    out: &mut dyn Write,
+    ctx: &Context,
+    store: &Store,
+    list: &[CreditSuggestions],
+    best: usize,
+) -> anyhow_like::Result<()> {
+    if list.is_empty() {
+        return Ok(());
+    }
+    let rows = left_rows(ctx, store, list, best, false)?;
+    print_table(out, &left_header(ctx.lang), &rows)?;
+    Ok(())
+}
+
+fn print_suggestions(
+    out: &mut dyn Write,
+    ctx: &Context,
+    store: &Store,
+    list: &[CreditSuggestions],
+    format: OutputFormat,
+) -> anyhow_like::Result<()> {
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, list)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Csv => print_csv(
+            out,
+            &left_header(Language::En),
+            &left_rows(ctx, store, list, usize::MAX, true)?,
+        )?,
+        OutputFormat::Table => {
+            writeln!(
+                out,
+                "{}: {}",
+                ctx.lang.pick("Crédits en attente", "Credits waiting"),
+                list.len()
+            )?;
+            print_left(out, ctx, store, list, usize::MAX)?;
+        }
+    }
+    Ok(())
+}
+
+fn print_allocations(
+    out: &mut dyn Write,
+    ctx: &Context,
+    rows: &[StoredAllocation],
+    format: OutputFormat,
+) -> anyhow_like::Result<()> {
+    let lang = ctx.lang;
+    match format {
+        OutputFormat::Json => {
+            serde_json::to_writer_pretty(&mut *out, rows)?;
+            writeln!(out)?;
+        }
+        OutputFormat::Csv | OutputFormat::Table => {
+            let header = [
+                "id",
+                lang.pick("ligne", "tx"),
+                lang.pick("facture", "invoice"),
+                lang.pick("montant", "amount"),
+                lang.pick("règle", "rule"),
+                lang.pick("annulée", "undone"),
+                lang.pick("justification", "evidence"),
+            ]
+            .map(String::from);
+            let table = format == OutputFormat::Table;
+            let data: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        format!("#{}", r.id),
+                        r.transaction_id
+                            .map(|t| format!("#{t}"))
+                            .unwrap_or_default(),
+                        r.invoice_number.clone(),
+                        if table {
+                            locale::money(r.amount, ctx.settings.general.currency, lang)
+                        } else {
+                            r.amount.to_string()
+                        },
+                        r.rule.clone(),
+                        r.undone_at.clone().unwrap_or_default(),
+                        r.evidence.clone(),
+                    ]
+                })
+                .collect();
+            if table {
+                print_table(out, &header, &data)?;
+            } else {
+                print_csv(out, &header, &data)?;
+            }
+        }
+    }
+    Ok(())
+}

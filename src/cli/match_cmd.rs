@@ -16,7 +16,7 @@
 
 use super::output::{OutputFormat, print_csv, print_table};
 use super::{Context, anyhow_like};
-use crate::domain::matching::Rule;
+use crate::domain::matching::{Rule, ScoreComponents};
 use crate::locale::{self, Language};
 use crate::store::Store;
 use crate::store::matching::{self as m, CreditSuggestions, RunSummary, StoredAllocation};
@@ -274,10 +274,10 @@ fn print_run(
                 let total = s.overpayments.iter().map(|o| o.left).sum();
                 writeln!(
                     out,
-                    "{}: {} ({})",
+                    "{} {} ({})",
                     lang.pick(
-                        "Trop-perçus laissés sur la ligne bancaire",
-                        "Over-payments kept on the bank line"
+                        "Trop-perçus laissés sur la ligne bancaire :",
+                        "Over-payments kept on the bank line:"
                     ),
                     s.overpayments.len(),
                     money(total)
@@ -286,9 +286,10 @@ fn print_run(
             for r in &s.reversals {
                 writeln!(
                     out,
-                    "{} #{}: {} ({} {})",
+                    "{} #{}{} {} ({} {})",
                     lang.pick("Rejet", "Reversal"),
                     r.found.credit_id,
+                    lang.pick(" :", ":"),
                     r.found.reason,
                     r.undone_allocations.len(),
                     lang.pick("imputation(s) annulée(s)", "allocation(s) undone")
@@ -297,8 +298,8 @@ fn print_run(
             let total = s.left.iter().map(|c| c.left).sum();
             writeln!(
                 out,
-                "{}: {} ({})",
-                lang.pick("Reste à lettrer", "Left to match"),
+                "{} {} ({})",
+                lang.pick("Reste à lettrer :", "Left to match:"),
                 s.left.len(),
                 money(total)
             )?;
@@ -363,12 +364,42 @@ fn left_rows(
                 money(s.open, c.currency),
                 s.score.to_string(),
                 format!("{}/{}/{}/{}", k.reference, k.amount, k.payer, k.date),
-                s.reason.clone(),
+                match lang {
+                    Language::Fr => reason_fr(k),
+                    Language::En => s.reason.clone(),
+                },
             ]);
             rows.push(row);
         }
     }
     Ok(rows)
+}
+
+/// The reason of a suggestion in French, from its score components (the domain words its
+/// reasons in English).
+fn reason_fr(k: ScoreComponents) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    match k.reference {
+        r if r >= 40 => parts.push("numéro dans la référence"),
+        r if r >= 30 => parts.push("numéro dans le libellé, avec d'autres"),
+        r if r >= 20 => parts.push("nombre court dans le libellé"),
+        _ => {}
+    }
+    parts.push(match k.amount {
+        30 => "même montant",
+        27 => "montant moins l'escompte",
+        25 => "montant à la tolérance près",
+        _ => "montant différent",
+    });
+    match k.payer {
+        20 => parts.push("payé par le client"),
+        10 => parts.push("payeur possible"),
+        _ => {}
+    }
+    if k.date < 10 {
+        parts.push("date inhabituelle");
+    }
+    parts.join(" ; ")
 }
 
 fn left_header(lang: Language) -> Vec<String> {
@@ -424,8 +455,8 @@ fn print_suggestions(
         OutputFormat::Table => {
             writeln!(
                 out,
-                "{}: {}",
-                ctx.lang.pick("Crédits en attente", "Credits waiting"),
+                "{} {}",
+                ctx.lang.pick("Crédits en attente :", "Credits waiting:"),
                 list.len()
             )?;
             print_left(out, ctx, store, list, usize::MAX)?;

@@ -32,6 +32,8 @@ mod scan;
 mod suggest;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_edge;
 
 pub use names::name_key;
 pub use reversal::{

@@ -34,6 +34,7 @@ struct Row {
     entry: String,
     date: NaiveDate,
     account: String,
+    piece: String,
     aux: String,
     aux_name: String,
     label: String,
@@ -66,6 +67,7 @@ fn read_fec(text: &str) -> Vec<Row> {
             date: parse_date(f[3], true)
                 .unwrap_or_else(|| panic!("line {}: date '{}'", i + 2, f[3])),
             account: f[4].to_string(),
+            piece: f[8].to_string(),
             aux: if f[6].is_empty() {
                 f[4].to_string()
             } else {
@@ -121,7 +123,9 @@ fn build(rows: &[Row]) -> Key {
             r.debit > Decimal::ZERO && (sales.contains(&entry(r)) || r.journal == "AN");
         let is_payment = r.credit > Decimal::ZERO && bank.contains(&entry(r)) && r.journal != "AN";
         if is_invoice {
-            let number = format!("{}-{}-L{}", r.journal, r.entry, r.line);
+            // PieceRef is a monthly batch shared by many invoices: the entry number and the
+            // line make each invoice's number unique.
+            let number = format!("{} {}-L{}", r.piece, r.entry, r.line);
             key.invoice_group.insert(number.clone(), group(r));
             batch.invoices.push(NewInvoice {
                 number,

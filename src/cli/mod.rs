@@ -3,6 +3,7 @@
 
 mod import_cmd;
 mod match_cmd;
+mod match_print;
 mod output;
 mod report;
 

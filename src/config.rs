@@ -90,6 +90,18 @@ pub struct MatchingSettings {
     pub fee_tolerance: Decimal,
 }
 
+impl MatchingSettings {
+    /// The settings as the matching rules take them.
+    pub fn params(&self) -> crate::domain::matching::MatchParams {
+        crate::domain::matching::MatchParams {
+            max_combination: self.max_combination,
+            min_suggestion_score: self.min_suggestion_score,
+            fee_tolerance: self.fee_tolerance,
+            ..Default::default()
+        }
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ImportSettings {
@@ -194,6 +206,12 @@ impl Settings {
         }
         if !(1..=60).contains(&self.ui.tick_seconds) {
             return Err("ui.tick_seconds: must be between 1 and 60".into());
+        }
+        if !(1..=8).contains(&self.matching.max_combination) {
+            return Err(
+                "matching.max_combination: must be between 1 and 8 (the search grows fast beyond)"
+                    .into(),
+            );
         }
         if self.matching.min_suggestion_score > 100 {
             return Err("matching.min_suggestion_score: must be between 0 and 100".into());
@@ -491,6 +509,20 @@ mod tests {
         .unwrap_err()
         .to_string();
         assert!(err.contains("figures.net_margin_percent"), "{err}");
+    }
+
+    #[test]
+    fn matching_settings_are_checked() {
+        let err = Settings::from_layers(&[
+            ("config/default.toml", DEFAULT_TOML),
+            ("mine.toml", "[matching]\nmax_combination = 30\n"),
+        ])
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("matching.max_combination"), "{err}");
+        let p = Settings::defaults().matching.params();
+        assert_eq!(p.max_combination, 4);
+        assert_eq!(p.fee_tolerance, rust_decimal::Decimal::new(200, 2));
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod import_cmd;
 mod intel_report;
 mod letter_cmd;
 mod log_cmd;
+mod match_cmd;
+mod match_print;
 mod output;
 mod queue_report;
 mod report;
@@ -58,6 +60,8 @@ pub enum Command {
     Demo(crate::demo::DemoArgs),
     /// Import bank statements, invoice exports, customer lists or ratings.
     Import(import_cmd::ImportArgs),
+    /// Match bank credits to invoices (lettrage), list suggestions, or record a decision.
+    Match(match_cmd::MatchArgs),
     /// Reports: ageing, figures, signals, queue, forecast.
     #[command(subcommand)]
     Report(report::ReportCommand),
@@ -226,6 +230,7 @@ pub fn run(cli: Cli) -> anyhow_like::Result<i32> {
     match cli.command {
         Some(Command::Demo(args)) => crate::demo::run_command(&ctx, &args),
         Some(Command::Import(args)) => import_cmd::run(&ctx, &args),
+        Some(Command::Match(args)) => match_cmd::run(&ctx, &args),
         Some(Command::Report(cmd)) => report::run(&ctx, &cmd),
         Some(Command::Watch(args)) => watch_cmd::run(&ctx, &args),
         Some(Command::Backup(args)) => backup_cmd::run(&ctx, &args),

@@ -6,6 +6,7 @@ pub mod dunning;
 pub mod figures;
 pub mod forecast;
 pub mod letters;
+pub mod matching;
 pub mod model;
 pub mod money;
 pub mod names;

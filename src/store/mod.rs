@@ -13,6 +13,7 @@ pub mod forecast_runs;
 pub mod fs_check;
 pub mod import_writer;
 pub mod intel;
+pub mod matching;
 pub mod schema;
 
 use chrono::{NaiveDate, NaiveDateTime};

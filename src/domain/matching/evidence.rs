@@ -1,0 +1,172 @@
+//! What the rules decided, kept compact while they run and written out as sentences at the
+//! end (in parallel): a million allocations should not wait on a million `format!`s one by one.
+
+use super::amounts::{Units, from_units};
+use super::hashing::par_ranges;
+use super::payer::{How, PayerIndex};
+use super::{Allocation, CreditLine, OpenInvoice, Rule};
+
+/// Why an allocation was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Why {
+    Structured,
+    /// The invoice number was read in the remittance text at this byte range.
+    Text {
+        quote: (u32, u32),
+    },
+    PayerAmount(How),
+    /// Part of the combination `decisions[first..first + count]`.
+    Combination {
+        how: How,
+        first: u32,
+        count: u32,
+    },
+}
+
+/// What a sentence adds about the amount.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Note {
+    None,
+    /// Paid part of `open`: the invoice stays open.
+    Partial {
+        open: Units,
+    },
+    /// Paid in full with `extra` left on the bank line.
+    Over {
+        extra: Units,
+    },
+    /// A payment of `paid`, short by `shortfall`, written off as a discount or as fees.
+    Short {
+        paid: Units,
+        shortfall: Units,
+        discount: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Decision {
+    pub credit: u32,
+    pub invoice: u32,
+    pub amount: Units,
+    pub rule: Rule,
+    pub why: Why,
+    pub note: Note,
+}
+
+pub(super) struct Renderer<'a> {
+    pub credits: &'a [CreditLine],
+    pub invoices: &'a [OpenInvoice],
+    pub payers: &'a PayerIndex,
+}
+
+impl Renderer<'_> {
+    pub(super) fn all(&self, decisions: &[Decision], threads: usize) -> Vec<Allocation> {
+        let parts = par_ranges(decisions.len(), threads, |range| {
+            range.map(|k| self.one(decisions, k)).collect::<Vec<_>>()
+        });
+        let mut all = Vec::with_capacity(decisions.len());
+        for part in parts {
+            all.extend(part);
+        }
+        all
+    }
+
+    fn one(&self, decisions: &[Decision], k: usize) -> Allocation {
+        let d = &decisions[k];
+        let credit = &self.credits[d.credit as usize];
+        let invoice = &self.invoices[d.invoice as usize];
+        let money = |u: Units| from_units(u, credit.currency).to_string();
+        let mut e = String::with_capacity(96);
+        match d.why {
+            Why::Structured => {
+                e.push_str("structured reference '");
+                e.push_str(credit.structured_ref.as_deref().unwrap_or(""));
+                e.push_str("' designates invoice ");
+                e.push_str(&invoice.number);
+            }
+            Why::Text { quote } => {
+                e.push_str("invoice ");
+                e.push_str(&invoice.number);
+                e.push_str(" named in the bank text as '");
+                e.push_str(
+                    credit
+                        .remittance
+                        .get(quote.0 as usize..quote.1 as usize)
+                        .unwrap_or(""),
+                );
+                e.push('\'');
+            }
+            Why::PayerAmount(how) => {
+                e.push_str(&self.payers.describe(invoice.customer_id, how, credit));
+                e.push_str("; ");
+                e.push_str(&money(paid(d)));
+                e.push_str(" settles invoice ");
+                e.push_str(&invoice.number);
+                e.push_str(", the only open invoice of that amount");
+            }
+            Why::Combination { how, first, count } => {
+                e.push_str(&self.payers.describe(invoice.customer_id, how, credit));
+                e.push_str("; ");
+                let members = &decisions[first as usize..(first + count) as usize];
+                let total: Units = members.iter().map(|m| m.amount).sum();
+                e.push_str(&money(total));
+                e.push_str(" = ");
+                for (i, m) in members.iter().enumerate() {
+                    if i > 0 {
+                        e.push_str(" + ");
+                    }
+                    e.push_str(&self.invoices[m.invoice as usize].number);
+                    e.push_str(" (");
+                    e.push_str(&money(m.amount));
+                    e.push(')');
+                }
+                e.push_str(", the only combination of its open invoices");
+            }
+        }
+        match d.note {
+            Note::None => {}
+            Note::Partial { open } => {
+                e.push_str("; pays ");
+                e.push_str(&money(d.amount));
+                e.push_str(" of the ");
+                e.push_str(&money(open));
+                e.push_str(" open, the invoice stays open");
+            }
+            Note::Over { extra } => {
+                e.push_str("; ");
+                e.push_str(&money(extra));
+                e.push_str(" more than the open amount stays unallocated on the bank line");
+            }
+            Note::Short {
+                shortfall,
+                discount,
+                ..
+            } => {
+                e.push_str("; ");
+                e.push_str(&money(shortfall));
+                e.push_str(if discount {
+                    " short: the early-payment discount, written off"
+                } else {
+                    " short: fees or rounding within the tolerance, written off"
+                });
+            }
+        }
+        Allocation {
+            transaction_id: credit.id,
+            invoice_id: invoice.id,
+            amount: from_units(d.amount, credit.currency),
+            paid_on: credit.date,
+            rule: d.rule,
+            evidence: e,
+        }
+    }
+}
+
+/// What the bank line paid towards this invoice, write-offs and over-payments included.
+fn paid(d: &Decision) -> Units {
+    match d.note {
+        Note::Short { paid, .. } => paid,
+        Note::Over { extra } => d.amount + extra,
+        _ => d.amount,
+    }
+}

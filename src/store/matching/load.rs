@@ -1,0 +1,166 @@
+//! Reading what matching needs: credits with money left, open invoices, known payers.
+
+use crate::domain::matching::{CreditLine, OpenInvoice, PayerAlias, PayerDirectory};
+use crate::domain::model::TransactionId;
+use crate::domain::money::{Currency, from_minor};
+use crate::store::{StoreResult, date_from_sql};
+use rusqlite::{Connection, OptionalExtension, params};
+use rust_decimal::Decimal;
+use std::collections::HashSet;
+use std::str::FromStr;
+
+/// Credits are split in two: those never touched, which the automatic rules may take, and
+/// those a person or an earlier run already dealt with (a remainder after an over-payment,
+/// an allocation undone by hand), which only get suggestions, so that an undone match is
+/// never silently made again.
+pub struct Credits {
+    pub untouched: Vec<CreditLine>,
+    pub reviewed: Vec<CreditLine>,
+}
+
+/// The credits taken back by a reversal, as recorded in the event log.
+pub fn reversed_credits(conn: &Connection) -> StoreResult<HashSet<TransactionId>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT json_extract(detail, '$.transaction_id') FROM events WHERE kind = 'payment_reversed'",
+    )?;
+    let ids = stmt.query_map([], |r| r.get::<_, Option<i64>>(0))?;
+    let mut out = HashSet::new();
+    for id in ids {
+        if let Some(id) = id? {
+            out.insert(id);
+        }
+    }
+    Ok(out)
+}
+
+const CREDITS_SQL: &str = "
+SELECT t.id, t.booking_date, t.amount_minor, t.currency, t.counterparty_name,
+       t.counterparty_iban, t.remittance, t.structured_ref,
+       COALESCE(a.used, 0), COALESCE(a.rows, 0)
+FROM bank_transactions t
+LEFT JOIN (
+    SELECT transaction_id,
+           SUM(CASE WHEN undone_at IS NULL AND rule NOT IN ('discount', 'fee')
+                    THEN amount_minor ELSE 0 END) AS used,
+           COUNT(*) AS rows
+    FROM allocations WHERE transaction_id IS NOT NULL
+    GROUP BY transaction_id
+) a ON a.transaction_id = t.id
+WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.amount_minor > COALESCE(a.used, 0)
+  AND (?1 IS NULL OR t.id = ?1)
+";
+
+/// Bank credits with money left to allocate (of one transaction, or all).
+pub fn credits(conn: &Connection, only: Option<TransactionId>) -> StoreResult<Credits> {
+    let reversed = reversed_credits(conn)?;
+    let mut out = Credits {
+        untouched: Vec::new(),
+        reviewed: Vec::new(),
+    };
+    let mut stmt = conn.prepare_cached(CREDITS_SQL)?;
+    let mut rows = stmt.query(params![only])?;
+    while let Some(row) = rows.next()? {
+        let id: i64 = row.get(0)?;
+        if reversed.contains(&id) {
+            continue;
+        }
+        let currency = Currency::parse(&row.get::<_, String>(3)?).unwrap_or_default();
+        let amount: i64 = row.get(2)?;
+        let used: i64 = row.get(8)?;
+        let touched: i64 = row.get(9)?;
+        let line = CreditLine {
+            id,
+            date: date_from_sql(&row.get::<_, String>(1)?)?,
+            amount: from_minor(amount - used, currency),
+            currency,
+            counterparty_name: row.get(4)?,
+            counterparty_iban: row.get(5)?,
+            remittance: row.get(6)?,
+            structured_ref: row.get(7)?,
+        };
+        if touched == 0 {
+            out.untouched.push(line);
+        } else {
+            out.reviewed.push(line);
+        }
+    }
+    Ok(out)
+}
+
+const INVOICES_SQL: &str = "
+SELECT i.id, i.number, i.number_key, i.payment_reference, i.customer_id, i.issue_date,
+       i.due_date, i.amount_minor - i.prepaid_minor - COALESCE(p.minor, 0), i.currency,
+       i.discount_percent
+FROM invoices i
+LEFT JOIN (
+    SELECT invoice_id, SUM(amount_minor) AS minor FROM allocations
+    WHERE undone_at IS NULL GROUP BY invoice_id
+) p ON p.invoice_id = i.id
+WHERE i.kind = 'invoice'
+  AND i.amount_minor - i.prepaid_minor - COALESCE(p.minor, 0) > 0
+  AND (?1 IS NULL OR i.id = ?1)
+  AND (?2 IS NULL OR i.customer_id = ?2)
+";
+
+/// Open invoices (all, one, or one customer's), with their open amount.
+pub fn open_invoices(
+    conn: &Connection,
+    only: Option<i64>,
+    customer: Option<i64>,
+) -> StoreResult<Vec<OpenInvoice>> {
+    let mut stmt = conn.prepare_cached(INVOICES_SQL)?;
+    let mut rows = stmt.query(params![only, customer])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        let currency = Currency::parse(&row.get::<_, String>(8)?).unwrap_or_default();
+        let due: Option<String> = row.get(6)?;
+        let discount: Option<String> = row.get(9)?;
+        out.push(OpenInvoice {
+            id: row.get(0)?,
+            number: row.get(1)?,
+            number_key: row.get(2)?,
+            payment_reference: row.get(3)?,
+            customer_id: row.get(4)?,
+            issue_date: date_from_sql(&row.get::<_, String>(5)?)?,
+            due_date: due.as_deref().map(date_from_sql).transpose()?,
+            open: from_minor(row.get(7)?, currency),
+            currency,
+            discount_percent: discount.and_then(|d| Decimal::from_str(&d).ok()),
+        });
+    }
+    Ok(out)
+}
+
+/// The customers' names and every learned alias.
+pub fn payers(conn: &Connection) -> StoreResult<PayerDirectory> {
+    let mut customers = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM customers")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        customers.push((row.get(0)?, row.get(1)?));
+    }
+    let mut aliases = Vec::new();
+    let mut stmt = conn.prepare_cached("SELECT customer_id, name_key, iban FROM payer_aliases")?;
+    let mut rows = stmt.query([])?;
+    while let Some(row) = rows.next()? {
+        aliases.push(PayerAlias {
+            customer_id: row.get(0)?,
+            name_key: row.get(1)?,
+            iban: row.get(2)?,
+        });
+    }
+    Ok(PayerDirectory { customers, aliases })
+}
+
+/// The last bank line a run looked at for reversals.
+pub fn reversal_mark(conn: &Connection) -> StoreResult<i64> {
+    let mark: Option<Option<i64>> = conn
+        .query_row(
+            "SELECT json_extract(detail, '$.reversals_scanned_to') FROM events
+             WHERE kind = 'matching_run' ORDER BY id DESC LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()?;
+    Ok(mark.flatten().unwrap_or(0))
+}

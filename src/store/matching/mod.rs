@@ -1,0 +1,337 @@
+//! Matching against the database: load the open items, let the domain decide, write the
+//! allocations in one `BEGIN IMMEDIATE` transaction, undo what reversals take back, and leave
+//! a trail in `events`. Invoices are never updated: their open amount is derived from the
+//! allocations.
+//!
+//! Write-off rows (rules `discount` and `fee`) carry the bank line's id so that they are
+//! undone with it, but they do not use its money: a bank line's unallocated part is its amount
+//! less its other active allocations.
+
+pub mod load;
+pub mod manual;
+pub mod reversals;
+
+pub use manual::{accept_suggestion, assign, assign_to_customer, undo_allocation};
+pub use reversals::ReversalDone;
+
+use crate::domain::matching::{
+    Allocation, MatchOutcome, MatchParams, Overpayment, Rule, Suggestion, Unmatched, match_credits,
+    suggest_for,
+};
+use crate::domain::model::{CustomerId, InvoiceId, TransactionId};
+use crate::domain::money::{Currency, from_minor, to_minor};
+use crate::store::{Actor, Store, StoreError, StoreResult, date_from_sql, date_to_sql};
+use chrono::NaiveDate;
+use rusqlite::{Connection, Transaction, params};
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+
+/// Count and amount of the allocations one rule made.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RuleTotal {
+    pub count: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+}
+
+/// What a matching run did.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct RunSummary {
+    /// Ids of the allocation rows written, in order.
+    pub allocation_ids: Vec<i64>,
+    pub by_rule: BTreeMap<Rule, RuleTotal>,
+    /// Bank credits that got at least one allocation.
+    pub credits_matched: usize,
+    pub overpayments: Vec<Overpayment>,
+    pub reversals: Vec<ReversalDone>,
+    /// Credits with money left and no automatic match, each with its suggestions.
+    pub left: Vec<CreditSuggestions>,
+}
+
+/// A bank credit waiting for a person, with what it might pay.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CreditSuggestions {
+    pub transaction_id: TransactionId,
+    pub date: NaiveDate,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    /// What is still unallocated.
+    #[serde(with = "rust_decimal::serde::str")]
+    pub left: Decimal,
+    pub currency: Currency,
+    pub counterparty_name: Option<String>,
+    pub counterparty_iban: Option<String>,
+    pub remittance: String,
+    /// Already handled once (a remainder, or a match undone by a person): automatic rules
+    /// leave it alone.
+    pub reviewed: bool,
+    pub suggestions: Vec<Suggestion>,
+}
+
+/// One stored allocation, as the cockpit lists them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StoredAllocation {
+    pub id: i64,
+    pub invoice_id: InvoiceId,
+    pub invoice_number: String,
+    pub customer_id: CustomerId,
+    pub transaction_id: Option<TransactionId>,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub amount: Decimal,
+    pub paid_on: NaiveDate,
+    pub rule: String,
+    pub evidence: String,
+    pub who: String,
+    pub undone_at: Option<String>,
+    pub undone_reason: Option<String>,
+}
+
+/// Appends one row to the event log.
+pub(crate) fn event(
+    tx: &Transaction<'_>,
+    actor: &Actor,
+    kind: &str,
+    customer: Option<CustomerId>,
+    invoice: Option<InvoiceId>,
+    detail: &serde_json::Value,
+) -> StoreResult<()> {
+    tx.prepare_cached(
+        "INSERT INTO events (at, who, customer_id, invoice_id, kind, detail) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        actor.stamp(),
+        actor.who,
+        customer,
+        invoice,
+        kind,
+        detail.to_string()
+    ])?;
+    Ok(())
+}
+
+/// Writes one allocation row; returns its id.
+pub(crate) fn insert_allocation(
+    tx: &Transaction<'_>,
+    a: &Allocation,
+    currency: Currency,
+    actor: &Actor,
+) -> StoreResult<i64> {
+    let minor = to_minor(a.amount, currency).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    tx.prepare_cached(
+        "INSERT INTO allocations (invoice_id, transaction_id, amount_minor, paid_on, rule, evidence,
+            who, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        a.invoice_id,
+        a.transaction_id,
+        minor,
+        date_to_sql(a.paid_on),
+        a.rule.as_str(),
+        a.evidence,
+        actor.who,
+        actor.stamp()
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
+/// Runs matching over the whole database in one write transaction.
+pub fn run_matching(
+    store: &mut Store,
+    params: &MatchParams,
+    actor: &Actor,
+) -> StoreResult<RunSummary> {
+    store.write(|tx| {
+        let credits = load::credits(tx, None)?;
+        let invoices = load::open_invoices(tx, None, None)?;
+        let payers = load::payers(tx)?;
+        let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
+        let reviewed = suggest_for(&credits.reviewed, &invoices, &payers, params);
+        let currency_of: HashMap<TransactionId, Currency> = credits
+            .untouched
+            .iter()
+            .map(|c| (c.id, c.currency))
+            .collect();
+        let mut summary = RunSummary::default();
+        let mut matched: Vec<TransactionId> = Vec::new();
+        for a in &outcome.allocations {
+            let currency = currency_of
+                .get(&a.transaction_id)
+                .copied()
+                .unwrap_or_default();
+            summary
+                .allocation_ids
+                .push(insert_allocation(tx, a, currency, actor)?);
+            let total = summary.by_rule.entry(a.rule).or_default();
+            total.count += 1;
+            total.amount += a.amount;
+            if matched.last() != Some(&a.transaction_id) {
+                matched.push(a.transaction_id);
+            }
+        }
+        matched.sort_unstable();
+        matched.dedup();
+        summary.credits_matched = matched.len();
+        summary.overpayments = outcome.overpayments.clone();
+        let mark = load::reversal_mark(tx)?;
+        let (reversals, new_mark) = reversals::apply(tx, mark, actor)?;
+        summary.reversals = reversals;
+        let all_credits: Vec<_> = credits.untouched.iter().chain(&credits.reviewed).collect();
+        let by_id: HashMap<TransactionId, &&crate::domain::matching::CreditLine> =
+            all_credits.iter().map(|c| (c.id, c)).collect();
+        let reversed: Vec<TransactionId> = summary
+            .reversals
+            .iter()
+            .map(|r| r.found.credit_id)
+            .collect();
+        let describe = |u: &Unmatched, reviewed: bool| {
+            by_id
+                .get(&u.transaction_id)
+                .map(|c| credit_suggestions(c, u, reviewed))
+        };
+        summary.left = outcome
+            .unmatched
+            .iter()
+            .filter_map(|u| describe(u, false))
+            .chain(reviewed.iter().filter_map(|u| describe(u, true)))
+            .filter(|c| !reversed.contains(&c.transaction_id))
+            .collect();
+        let by_rule: serde_json::Map<String, serde_json::Value> = summary
+            .by_rule
+            .iter()
+            .map(|(rule, t)| {
+                (
+                    rule.as_str().to_string(),
+                    serde_json::json!({"count": t.count, "amount": t.amount.to_string()}),
+                )
+            })
+            .collect();
+        event(
+            tx,
+            actor,
+            "matching_run",
+            None,
+            None,
+            &serde_json::json!({
+                "allocations": summary.allocation_ids.len(),
+                "credits_matched": summary.credits_matched,
+                "by_rule": by_rule,
+                "overpayments": summary.overpayments.len(),
+                "left": summary.left.len(),
+                "reversals": summary.reversals.len(),
+                "reversals_scanned_to": new_mark,
+            }),
+        )?;
+        Ok(summary)
+    })
+}
+
+fn credit_suggestions(
+    c: &crate::domain::matching::CreditLine,
+    u: &Unmatched,
+    reviewed: bool,
+) -> CreditSuggestions {
+    CreditSuggestions {
+        transaction_id: c.id,
+        date: c.date,
+        amount: c.amount,
+        left: u.left,
+        currency: c.currency,
+        counterparty_name: c.counterparty_name.clone(),
+        counterparty_iban: c.counterparty_iban.clone(),
+        remittance: c.remittance.clone(),
+        reviewed,
+        suggestions: u.suggestions.clone(),
+    }
+}
+
+/// What a run would do now, without writing anything.
+pub fn preview(conn: &Connection, params: &MatchParams) -> StoreResult<MatchOutcome> {
+    let credits = load::credits(conn, None)?;
+    let invoices = load::open_invoices(conn, None, None)?;
+    let payers = load::payers(conn)?;
+    Ok(match_credits(
+        &credits.untouched,
+        &invoices,
+        &payers,
+        params,
+    ))
+}
+
+/// For each bank credit with money left, the invoices it might pay, best first, with their
+/// score components: what the cockpit shows for a person to accept or reject. Credits the
+/// automatic rules would settle are left out (a run will take them).
+pub fn suggestions(conn: &Connection, params: &MatchParams) -> StoreResult<Vec<CreditSuggestions>> {
+    let credits = load::credits(conn, None)?;
+    let invoices = load::open_invoices(conn, None, None)?;
+    let payers = load::payers(conn)?;
+    let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
+    let reviewed = suggest_for(&credits.reviewed, &invoices, &payers, params);
+    let lines: HashMap<TransactionId, &crate::domain::matching::CreditLine> = credits
+        .untouched
+        .iter()
+        .chain(&credits.reviewed)
+        .map(|c| (c.id, c))
+        .collect();
+    Ok(outcome
+        .unmatched
+        .iter()
+        .map(|u| (u, false))
+        .chain(reviewed.iter().map(|u| (u, true)))
+        .filter_map(|(u, r)| {
+            lines
+                .get(&u.transaction_id)
+                .map(|c| credit_suggestions(c, u, r))
+        })
+        .collect())
+}
+
+/// Every allocation of a bank line (undone ones included: the trail is whole).
+pub fn allocations_of_transaction(
+    conn: &Connection,
+    transaction: TransactionId,
+) -> StoreResult<Vec<StoredAllocation>> {
+    allocations_where(conn, "a.transaction_id = ?1", transaction)
+}
+
+/// Every allocation to an invoice.
+pub fn allocations_of_invoice(
+    conn: &Connection,
+    invoice: InvoiceId,
+) -> StoreResult<Vec<StoredAllocation>> {
+    allocations_where(conn, "a.invoice_id = ?1", invoice)
+}
+
+pub(crate) fn allocations_where(
+    conn: &Connection,
+    condition: &str,
+    value: i64,
+) -> StoreResult<Vec<StoredAllocation>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT a.id, a.invoice_id, i.number, i.customer_id, a.transaction_id, a.amount_minor,
+                i.currency, a.paid_on, a.rule, a.evidence, a.who, a.undone_at, a.undone_reason
+         FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+         WHERE {condition} ORDER BY a.id"
+    ))?;
+    let mut rows = stmt.query([value])?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let currency = Currency::parse(&r.get::<_, String>(6)?).unwrap_or_default();
+        out.push(StoredAllocation {
+            id: r.get(0)?,
+            invoice_id: r.get(1)?,
+            invoice_number: r.get(2)?,
+            customer_id: r.get(3)?,
+            transaction_id: r.get(4)?,
+            amount: from_minor(r.get(5)?, currency),
+            paid_on: date_from_sql(&r.get::<_, String>(7)?)?,
+            rule: r.get(8)?,
+            evidence: r.get(9)?,
+            who: r.get(10)?,
+            undone_at: r.get(11)?,
+            undone_reason: r.get(12)?,
+        });
+    }
+    Ok(out)
+}

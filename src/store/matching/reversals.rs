@@ -1,0 +1,171 @@
+//! Reversals found in newly imported bank lines undo what the credit they take back paid.
+
+use super::event;
+use crate::domain::matching::{PastCredit, ReversalCandidate, ReversalFound, find_reversals};
+use crate::domain::money::{Currency, from_minor};
+use crate::store::{Actor, StoreResult, date_from_sql, date_to_sql};
+use chrono::Days;
+use rusqlite::{Row, Transaction, params};
+use serde::Serialize;
+
+/// A credit taken back, and the allocations that were undone with it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReversalDone {
+    #[serde(flatten)]
+    pub found: ReversalFound,
+    pub undone_allocations: Vec<i64>,
+    pub invoices: Vec<i64>,
+}
+
+struct Line {
+    id: i64,
+    date: chrono::NaiveDate,
+    amount_minor: i64,
+    currency: Currency,
+    reversal: bool,
+    name: Option<String>,
+    iban: Option<String>,
+    remittance: String,
+    structured_ref: Option<String>,
+}
+
+const LINE_COLUMNS: &str = "t.id, t.booking_date, t.amount_minor, t.currency, t.reversal,
+    t.counterparty_name, t.counterparty_iban, t.remittance, t.structured_ref";
+
+fn line(row: &Row<'_>) -> rusqlite::Result<Line> {
+    let date: String = row.get(1)?;
+    Ok(Line {
+        id: row.get(0)?,
+        // Dates are written by the store in ISO form; a bad one is skipped below.
+        date: date_from_sql(&date).unwrap_or(chrono::NaiveDate::MIN),
+        amount_minor: row.get(2)?,
+        currency: Currency::parse(&row.get::<_, String>(3)?).unwrap_or_default(),
+        reversal: row.get(4)?,
+        name: row.get(5)?,
+        iban: row.get(6)?,
+        remittance: row.get(7)?,
+        structured_ref: row.get(8)?,
+    })
+}
+
+/// Looks at the debits imported since `mark` and undoes the allocations of each credit one
+/// of them takes back. Returns what was done and the new mark.
+pub(super) fn apply(
+    tx: &Transaction<'_>,
+    mark: i64,
+    actor: &Actor,
+) -> StoreResult<(Vec<ReversalDone>, i64)> {
+    let new_mark: i64 = tx.query_row(
+        "SELECT COALESCE(MAX(id), 0) FROM bank_transactions",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {LINE_COLUMNS} FROM bank_transactions t
+         WHERE t.id > ?1 AND t.id <= ?2 AND t.amount_minor < 0"
+    ))?;
+    let debits: Vec<Line> = stmt
+        .query_map(params![mark, new_mark], line)?
+        .collect::<Result<_, _>>()?;
+    let debits: Vec<Line> = debits
+        .into_iter()
+        .filter(|d| d.date != chrono::NaiveDate::MIN)
+        .collect();
+    let (Some(first), Some(last)) = (
+        debits.iter().map(|d| d.date).min(),
+        debits.iter().map(|d| d.date).max(),
+    ) else {
+        return Ok((Vec::new(), new_mark));
+    };
+    let from = first
+        .checked_sub_days(Days::new(
+            crate::domain::matching::REVERSAL_WINDOW_DAYS as u64,
+        ))
+        .unwrap_or(first);
+    let reversed = super::load::reversed_credits(tx)?;
+    let mut stmt = tx.prepare(&format!(
+        "SELECT {LINE_COLUMNS},
+            EXISTS (SELECT 1 FROM allocations a WHERE a.transaction_id = t.id AND a.undone_at IS NULL)
+         FROM bank_transactions t
+         WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date BETWEEN ?1 AND ?2"
+    ))?;
+    let mut credits = Vec::new();
+    let mut rows = stmt.query(params![date_to_sql(from), date_to_sql(last)])?;
+    while let Some(row) = rows.next()? {
+        let l = line(row)?;
+        if reversed.contains(&l.id) {
+            continue;
+        }
+        credits.push(PastCredit {
+            id: l.id,
+            date: l.date,
+            amount: from_minor(l.amount_minor, l.currency),
+            currency: l.currency,
+            counterparty_name: l.name,
+            counterparty_iban: l.iban,
+            remittance: l.remittance,
+            structured_ref: l.structured_ref,
+            matched: row.get(9)?,
+        });
+    }
+    let candidates: Vec<ReversalCandidate> = debits
+        .into_iter()
+        .map(|d| ReversalCandidate {
+            id: d.id,
+            date: d.date,
+            amount: from_minor(d.amount_minor, d.currency),
+            currency: d.currency,
+            flagged: d.reversal,
+            counterparty_name: d.name,
+            counterparty_iban: d.iban,
+            remittance: d.remittance,
+            structured_ref: d.structured_ref,
+        })
+        .collect();
+    let mut done = Vec::new();
+    for found in find_reversals(&candidates, &credits) {
+        done.push(undo_credit(tx, found, actor)?);
+    }
+    Ok((done, new_mark))
+}
+
+/// Undoes every active allocation of the reversed credit and records why.
+fn undo_credit(
+    tx: &Transaction<'_>,
+    found: ReversalFound,
+    actor: &Actor,
+) -> StoreResult<ReversalDone> {
+    let mut stmt = tx.prepare_cached(
+        "SELECT a.id, a.invoice_id, i.customer_id FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+         WHERE a.transaction_id = ?1 AND a.undone_at IS NULL ORDER BY a.id",
+    )?;
+    let rows: Vec<(i64, i64, i64)> = stmt
+        .query_map([found.credit_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<Result<_, _>>()?;
+    tx.execute(
+        "UPDATE allocations SET undone_at = ?2, undone_reason = ?3
+         WHERE transaction_id = ?1 AND undone_at IS NULL",
+        params![found.credit_id, actor.stamp(), found.reason],
+    )?;
+    let ids: Vec<i64> = rows.iter().map(|r| r.0).collect();
+    let mut invoices: Vec<i64> = rows.iter().map(|r| r.1).collect();
+    invoices.dedup();
+    event(
+        tx,
+        actor,
+        "payment_reversed",
+        rows.first().map(|r| r.2),
+        invoices.first().copied(),
+        &serde_json::json!({
+            "transaction_id": found.credit_id,
+            "reversal_transaction_id": found.reversal_id,
+            "allocations": ids,
+            "reason": found.reason,
+        }),
+    )?;
+    Ok(ReversalDone {
+        found,
+        undone_allocations: ids,
+        invoices,
+    })
+}

@@ -1,0 +1,5 @@
+//! Matching through the store.
+
+mod manual;
+mod rules;
+mod support;

@@ -187,8 +187,8 @@ pub fn customers(rng: &mut Rng, count: usize) -> Vec<DemoCustomer> {
             let name = format!("{} {} {}", rng.pick(PREFIXES), family, rng.pick(FORMS));
             let first = rng.pick(FIRST);
             let mean = match habit {
-                Habit::NewLarge => rng.range(600_000, 1_200_000),
-                _ => rng.range(40_000, 260_000),
+                Habit::NewLarge => rng.range(500_000, 900_000),
+                _ => rng.range(40_000, 200_000),
             };
             let terms = *rng.pick(&[30u32, 30, 30, 45, 60]);
             DemoCustomer {
@@ -255,12 +255,12 @@ pub fn build(
     let mut bank: Vec<BankLine> = Vec::new();
     for n in 0..invoice_count {
         let c = &customers[n % customers.len()];
-        let span = match c.habit {
-            Habit::NewLarge => 100,
-            _ => 728,
-        };
-        let issue = today - Days::new(rng.range(1, span) as u64);
+        let issue = today - Days::new(rng.range(1, 728) as u64);
         let issue = issue.max(start);
+        // A new customer only has the last few months of history.
+        if c.habit == Habit::NewLarge && (today - issue).num_days() > 100 {
+            continue;
+        }
         let due = issue + Days::new(u64::from(c.terms));
         let amount = (c.mean_amount_cents / 2 + rng.range(0, c.mean_amount_cents)) / 10 * 10;
         let disputed = rng.chance(1) && (today - issue).num_days() < 200;
@@ -462,7 +462,7 @@ fn monthly_statements(
 ) -> Vec<(String, String)> {
     // The history ends on a balance that covers about a month of outflows, no more: a real
     // SME's position, where the end-of-month payroll makes the tight spot the forecast names.
-    let target_end: i64 = 3_800_000 * (scale as i64).max(60) / 60;
+    let target_end: i64 = 2_600_000 * (scale as i64).max(60) / 60;
     let flows: i64 = bank.iter().map(|line| line.amount_cents).sum();
     let mut balance: i64 = target_end - flows;
     let mut files = Vec::new();

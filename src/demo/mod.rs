@@ -1,5 +1,6 @@
 //! `encours demo`: a realistic French SME's database, built through the same import path as
-//! real files (customers CSV, invoices CSV, monthly CAMT.053 statements), then matched.
+//! real files (customers CSV, invoices CSV, monthly CAMT.053 statements), then matched as
+//! `encours match` would.
 
 pub mod generate;
 mod rng;
@@ -69,6 +70,14 @@ pub fn build_into(
             }
         }
     }
+    // The first morning's lettrage, as `encours match` would do it.
+    let params = ctx.settings.matching.params();
+    let run = crate::store::matching::run_matching(store, &params, &actor)?;
+    lines.push(format!(
+        "matching: {} bank credits matched, {} left for a person",
+        run.credits_matched,
+        run.left.len()
+    ));
     Ok(lines)
 }
 

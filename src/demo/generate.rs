@@ -308,7 +308,8 @@ pub fn build(
                 text: format!("ACOMPTE {}", inv.number),
                 reference: String::new(),
             });
-            if rng.chance(70) {
+            // The balance follows, late; only the recent ones are still half open.
+            if (today - inv.issue).num_days() > 120 || rng.chance(40) {
                 bank.push(BankLine {
                     date: paid,
                     amount_cents: inv.amount_cents - first,

@@ -39,8 +39,11 @@ pub enum OutcomeArg {
         #[arg(long)]
         note: Option<String>,
     },
+    /// Nobody answered: the call is tried again after the policy's retry delay
     NoAnswer,
+    /// A message was left on the voicemail
     Voicemail,
+    /// The number or address reaches the wrong person: fix the contact
     WrongContact {
         #[arg(long)]
         note: Option<String>,
@@ -73,6 +76,7 @@ pub enum OutcomeArg {
         #[arg(long)]
         instalments: String,
     },
+    /// A note in the trail; the line stays in today's queue
     Note {
         #[arg(required = true, num_args = 1..)]
         text: Vec<String>,
@@ -84,7 +88,9 @@ pub enum OutcomeArg {
         #[arg(long)]
         reason: Option<String>,
     },
+    /// The reminder letter of the current level was sent
     LetterSent,
+    /// The reminder email of the current level was sent
     EmailSent,
     /// Cancel the last outcome recorded for the customer (a compensating event).
     Undo,

@@ -82,14 +82,11 @@ pub enum Command {
 impl Command {
     /// Whether the command changes the database (refused in a read-only session).
     fn writes(&self) -> bool {
-        matches!(
-            self,
-            Command::Demo(_)
-                | Command::Import(_)
-                | Command::Watch(_)
-                | Command::Log(_)
-                | Command::Letter(_)
-        )
+        match self {
+            Command::Demo(_) | Command::Import(_) | Command::Watch(_) | Command::Letter(_) => true,
+            Command::Log(args) => !args.history,
+            _ => false,
+        }
     }
 }
 

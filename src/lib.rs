@@ -1,3 +1,39 @@
+//! # encours: the code map
+//!
+//! A terminal cockpit for the daily cash review. Data flows one way:
+//!
+//! ```text
+//! exports ─► import (detect, decode, parse) ─► ingest ─► store (SQLite, one transaction a file)
+//!                                                          │
+//!             domain (pure: ageing, matching, signals, dunning, forecast, figures, penalties)
+//!                                                          │
+//! keys ─► app (state, update → effects) ─► ui (draw only) ◄┘      runtime: terminal, loop,
+//!                                                                  worker, watcher, clock
+//! ```
+//!
+//! - [`domain`]: money, records and every computation, as pure functions of the data and an
+//!   as-of date. No I/O, SQL, terminal or clock (kept by `tests/architecture.rs`).
+//! - [`import`]: one reader per format, bytes in, [`import::ImportBatch`] or an
+//!   [`import::ImportError`] naming file, line or XML path, and field. Format detected from content.
+//! - [`store`]: the schema and its append-only migrations, the one-transaction import writer,
+//!   the queries that stream rows into domain accumulators, matching, intelligence
+//!   ([`store::intel`]), forecast, claims, events, backup.
+//! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the
+//!   inbox watcher.
+//! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject.
+//! - [`app`]: the cockpit's state. Screens are plain data, key presses become `Msg`s, `update`
+//!   returns `Effect`s; data comes through the [`app::source::DataSource`] trait.
+//! - [`ui`]: `render(frame, &app)` and nothing else.
+//! - [`runtime`]: terminal set-up and restore (panics included), the event loop, the worker
+//!   thread that runs effects, the watcher; the only place, with [`cli`], that reads the clock.
+//! - [`cli`]: arguments → settings → one command; [`config`] layers the TOML settings;
+//!   [`policy`] loads the dunning ladders and templates; [`outbox`] writes letters; [`locale`]
+//!   formats money and dates in French or English; [`demo`] builds the demo company.
+//!
+//! Invariants: money is `Decimal` in the domain and integer minor units in SQLite, never a float;
+//! every import is all-or-nothing; the event log and allocations are never rewritten (undo
+//! appends); nothing below the runtime reads the clock; the views never write.
+
 pub mod app;
 pub mod cli;
 pub mod config;

@@ -146,8 +146,8 @@ pub fn backtest(
     let rows = [
         (
             lang.pick(
-                "modèle (médiane du client, rapprochée du portefeuille)",
-                "model (customer median, shrunk toward the portfolio)",
+                "modèle (médiane du client, rapprochée de la moyenne du portefeuille)",
+                "model (customer median, shrunk toward the portfolio mean)",
             ),
             r.model,
         ),

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 /// The open amount of each invoice as of a date: total − prepaid − payments and credit notes
 /// allocated on or before that date. An invoice's due date falls back to the customer's
 /// terms, then `default_terms_days`.
-const OPEN_ITEMS_SQL: &str = "
+pub const OPEN_ITEMS_SQL: &str = "
 WITH paid AS (
     SELECT invoice_id, SUM(amount_minor) AS minor
     FROM allocations

@@ -1,0 +1,309 @@
+//! Benchmarks at the sizes of issue 7. `ENCOURS_BENCH_SIZE=smoke|small|middle|large`
+//! (default small), `ENCOURS_BENCH_RUNS=N` to override the run count. Prints markdown rows
+//! for BENCHMARKS.md; panics when a step gives a wrong answer, never on a time.
+
+#[path = "encours_bench/data.rs"]
+mod data;
+#[path = "encours_bench/timing.rs"]
+mod timing;
+#[path = "encours_bench/ui.rs"]
+mod ui;
+
+use chrono::Days;
+use data::{Size, actor, bank_csv, demo, ingest_ok, open, parse_context, today};
+use encours::config::Settings;
+use encours::domain::forecast::Scenario;
+use encours::ingest::{IngestOutcome, ingest};
+use encours::locale::Language;
+use encours::store::{ageing, forecast, intel, matching};
+use rusqlite::Connection;
+use std::path::Path;
+use std::time::Instant;
+use timing::{report, sample, time};
+
+fn main() {
+    // `cargo bench` passes `--bench`; a filter argument is not supported, all rows run.
+    let size = data::size_from_env();
+    let settings = Settings::defaults();
+    let s = size.name;
+    eprintln!(
+        "size {s}: {} customers, {} invoices, {} bank lines, {} runs",
+        size.customers, size.invoices, size.bank_lines, size.runs
+    );
+    println!("| size | figure | median | spread | runs | throughput | note |");
+    println!("| --- | --- | --- | --- | --- | --- | --- |");
+    bank_import(&size, &settings);
+    let (d, gen_time) = time(|| demo(&size, &settings));
+    eprintln!("demo data ready in {:.1} s", gen_time.as_secs_f64());
+    invoice_import(&size, &settings, &d);
+    matching_run(&size, &settings, &d.unmatched_db);
+    reimport(&size, &settings, &d);
+    let conn = Connection::open(&d.matched_db).unwrap();
+    ageing_rows(&size, &settings, &conn);
+    intel_rows(&size, &settings, &conn);
+    ui_rows(&size, &settings, &d.matched_db);
+}
+
+fn tmp_db(dir: &tempfile::TempDir) -> std::path::PathBuf {
+    dir.path().join("bench.db")
+}
+
+fn bank_import(size: &Size, settings: &Settings) {
+    let csv = bank_csv(size.bank_lines);
+    let n = size.bank_lines;
+    let stats = sample(size.runs, || {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(&tmp_db(&dir));
+        let ctx = parse_context(settings, "bank.csv");
+        let (out, d) = time(|| ingest(&mut store, csv.as_bytes(), "bank.csv", &ctx, &actor()));
+        match out {
+            Ok(IngestOutcome::Imported(s)) => assert_eq!(s.transactions_inserted, n),
+            other => panic!("bank csv: {other:?}"),
+        }
+        d
+    });
+    report(
+        size.name,
+        "bank CSV import (ingest: parse + insert, one transaction)",
+        &stats,
+        Some(n),
+        "",
+    );
+    let bare = sample(size.runs, || {
+        let dir = tempfile::tempdir().unwrap();
+        let (rows, d) = bare_loop(&tmp_db(&dir), csv.as_bytes());
+        assert_eq!(rows, n);
+        d
+    });
+    report(
+        size.name,
+        "bare csv + prepared INSERT loop",
+        &bare,
+        Some(n),
+        "",
+    );
+    println!(
+        "| {} | ratio import / bare loop | {:.2}x | | | | |",
+        size.name,
+        stats.median().as_secs_f64() / bare.median().as_secs_f64()
+    );
+}
+
+/// The comparison the issue asks for: the `csv` crate and one prepared INSERT, no checks,
+/// no normalisation, no duplicate detection, same journal settings as a plain connection.
+fn bare_loop(db: &Path, bytes: &[u8]) -> (usize, std::time::Duration) {
+    let mut conn = Connection::open(db).unwrap();
+    conn.execute_batch(
+        "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; CREATE TABLE t (booking_date TEXT, label TEXT, amount_minor INTEGER, currency TEXT);",
+    )
+    .unwrap();
+    let start = Instant::now();
+    let tx = conn.transaction().unwrap();
+    let mut rows = 0;
+    {
+        let mut stmt = tx.prepare("INSERT INTO t VALUES (?1, ?2, ?3, ?4)").unwrap();
+        let body = bytes.splitn(3, |b| *b == b'\n').nth(2).unwrap_or_default();
+        let mut rdr = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .has_headers(false)
+            .from_reader(body);
+        let mut rec = csv::StringRecord::new();
+        while rdr.read_record(&mut rec).unwrap() {
+            let date = chrono::NaiveDate::parse_from_str(&rec[0], "%d/%m/%Y").unwrap();
+            let minor: i64 = rec[2].replace(',', "").parse().unwrap();
+            stmt.execute(rusqlite::params![date.to_string(), &rec[1], minor, &rec[3]])
+                .unwrap();
+            rows += 1;
+        }
+    }
+    tx.commit().unwrap();
+    (rows, start.elapsed())
+}
+
+fn invoice_import(size: &Size, settings: &Settings, d: &data::Demo) {
+    let lines = d.invoices_csv.lines().count() - 1;
+    let stats = sample(size.runs, || {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = open(&tmp_db(&dir));
+        ingest_ok(
+            &mut store,
+            d.customers_csv.as_bytes(),
+            "clients.csv",
+            settings,
+        );
+        let ctx = parse_context(settings, "factures.csv");
+        let (out, t) = time(|| {
+            ingest(
+                &mut store,
+                d.invoices_csv.as_bytes(),
+                "factures.csv",
+                &ctx,
+                &actor(),
+            )
+        });
+        match out {
+            Ok(IngestOutcome::Imported(s)) => assert_eq!(s.invoices_inserted, lines),
+            other => panic!("invoices: {other:?}"),
+        }
+        t
+    });
+    report(size.name, "invoice CSV import", &stats, Some(lines), "");
+}
+
+fn matching_run(size: &Size, settings: &Settings, unmatched: &Path) {
+    let mut credits = 0;
+    let stats = sample(size.runs, || {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::copy(unmatched, tmp_db(&dir)).unwrap();
+        let mut store = open(&tmp_db(&dir));
+        let (run, t) =
+            time(|| matching::run_matching(&mut store, &settings.matching.params(), &actor()));
+        let run = run.unwrap();
+        assert!(run.credits_matched > 0, "matching matched nothing");
+        credits = run.credits_matched;
+        t
+    });
+    report(
+        size.name,
+        "matching run (run_matching, whole DB)",
+        &stats,
+        None,
+        &format!("{credits} credits matched"),
+    );
+}
+
+fn reimport(size: &Size, settings: &Settings, d: &data::Demo) {
+    let mut store = open(&d.matched_db);
+    let ctx = parse_context(settings, "factures.csv");
+    let stats = sample(size.runs.max(5), || {
+        let (out, t) = time(|| {
+            ingest(
+                &mut store,
+                d.invoices_csv.as_bytes(),
+                "factures.csv",
+                &ctx,
+                &actor(),
+            )
+        });
+        assert!(
+            matches!(out, Ok(IngestOutcome::AlreadyImported { .. })),
+            "{out:?}"
+        );
+        t
+    });
+    report(
+        size.name,
+        "re-import of the invoice file (hash check)",
+        &stats,
+        None,
+        &format!("{} MB hashed", d.invoices_csv.len() / 1_000_000),
+    );
+}
+
+fn plan(conn: &Connection, as_of: &str) -> String {
+    let sql = format!("EXPLAIN QUERY PLAN {}", ageing::OPEN_ITEMS_SQL);
+    let mut stmt = conn.prepare(&sql).unwrap();
+    let rows = stmt
+        .query_map(rusqlite::params![as_of, 30, Option::<i64>::None], |r| {
+            r.get::<_, String>(3)
+        })
+        .unwrap();
+    rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+}
+
+fn ageing_rows(size: &Size, settings: &Settings, conn: &Connection) {
+    let terms = settings.general.default_terms_days;
+    for (label, as_of) in [
+        ("today", today()),
+        ("as of 180 days ago", today() - Days::new(180)),
+    ] {
+        let mut open = rust_decimal::Decimal::ZERO;
+        let stats = sample(size.runs.max(5), || {
+            let (r, t) = time(|| ageing::ageing_report(conn, as_of, settings.buckets(), terms));
+            open = r.unwrap().total.open;
+            t
+        });
+        assert!(open > rust_decimal::Decimal::ZERO, "nothing open");
+        report(
+            size.name,
+            &format!("ageing report {label}"),
+            &stats,
+            None,
+            &format!("open {open}"),
+        );
+    }
+    eprintln!("ageing plan: {}", plan(conn, &today().to_string()));
+}
+
+fn intel_rows(size: &Size, settings: &Settings, conn: &Connection) {
+    let dunning = encours::policy::builtin();
+    let p = intel::Params::new(settings, &dunning, Language::En);
+    let runs = size.runs;
+    let row = |name: &str, f: &mut dyn FnMut() -> usize| {
+        let mut n = 0;
+        let stats = sample(runs, || {
+            let start = Instant::now();
+            n = f();
+            start.elapsed()
+        });
+        report(size.name, name, &stats, None, &format!("{n} items"));
+    };
+    row("gather (shared by queue and signals)", &mut || {
+        intel::gather(conn, &p, today(), None)
+            .unwrap()
+            .bundles
+            .len()
+    });
+    row("today's queue (build_queue)", &mut || {
+        intel::queue::build_queue(conn, &p, today())
+            .unwrap()
+            .lines
+            .len()
+    });
+    row("signals for all customers (assess_all)", &mut || {
+        intel::signals::assess_all(conn, &p, today()).unwrap().len()
+    });
+    row("key figures", &mut || {
+        intel::figures::key_figures(conn, &p, today())
+            .unwrap()
+            .costliest_unpaid
+            .len()
+    });
+    let fp = settings.forecast_params();
+    row("13-week forecast (build_forecast, expected)", &mut || {
+        let f = forecast::build_forecast(
+            conn,
+            today(),
+            settings.general.default_terms_days,
+            &fp,
+            &[Scenario::expected()],
+        )
+        .unwrap();
+        f.scenarios.len()
+    });
+}
+
+fn ui_rows(size: &Size, settings: &Settings, db: &Path) {
+    let (start, text) = ui::start_samples(db, settings, size.runs);
+    assert!(
+        text.contains("Aged receivables"),
+        "overview not drawn:\n{text}"
+    );
+    report(
+        size.name,
+        "cockpit start to first full frame (in-process, 200x50)",
+        &start,
+        None,
+        "",
+    );
+    let keys = ui::key_samples(db, settings, size.runs);
+    report(
+        size.name,
+        "key press to redrawn frame (all screens)",
+        &keys,
+        None,
+        &format!("{} presses", keys.samples.len()),
+    );
+    let frames = ui::frame_samples(db, settings, size.runs);
+    report(size.name, "full 200x50 frame render", &frames, None, "");
+}

@@ -1,0 +1,116 @@
+//! The cockpit headless: the real `update`, effects run against the real `StoreSource` over
+//! the generated database, frames drawn on ratatui's `TestBackend`.
+
+use super::data::{actor, open, today};
+use super::timing::{Stats, time};
+use encours::app::keymap::KeyPress;
+use encours::app::msg::{Effect, Msg};
+use encours::app::store_source::{SourceSettings, StoreSource};
+use encours::app::{App, AppConfig, ColourMode, Keymap, update};
+use encours::config::Settings;
+use encours::locale::Language;
+use encours::runtime::executor;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use std::path::Path;
+use std::time::Duration;
+
+pub struct Cockpit {
+    app: App,
+    source: StoreSource,
+    terminal: Terminal<TestBackend>,
+}
+
+impl Cockpit {
+    fn run(&mut self, mut effects: Vec<Effect>) {
+        let actor = actor();
+        while !effects.is_empty() {
+            let effect = effects.remove(0);
+            if let Some(msg) = executor::execute(&mut self.source, &effect, today(), &actor) {
+                effects.extend(update(&mut self.app, msg));
+            }
+        }
+    }
+
+    pub fn draw(&mut self) {
+        let app = &self.app;
+        self.terminal.draw(|f| encours::ui::render(f, app)).unwrap();
+    }
+
+    pub fn press(&mut self, spec: &str) {
+        let key = KeyPress::parse(spec).unwrap();
+        let effects = update(&mut self.app, Msg::Key(key));
+        self.run(effects);
+        self.draw();
+    }
+
+    pub fn text(&self) -> String {
+        let buffer = self.terminal.backend().buffer();
+        buffer.content().iter().map(|c| c.symbol()).collect()
+    }
+}
+
+/// Opens the database and draws the overview: what `encours` does before its first frame,
+/// minus the terminal set-up.
+pub fn start(db: &Path, settings: &Settings, w: u16, h: u16) -> Cockpit {
+    let store = open(db);
+    let source = StoreSource::new(store, SourceSettings::from_settings(settings));
+    let cfg = AppConfig {
+        lang: Language::En,
+        currency: settings.general.currency,
+        today: today(),
+        colour: ColourMode::Ansi16,
+        read_only: false,
+    };
+    let mut c = Cockpit {
+        app: App::new(cfg, Keymap::defaults()),
+        source,
+        terminal: Terminal::new(TestBackend::new(w, h)).unwrap(),
+    };
+    let effects = update(&mut c.app, Msg::Resize(w, h));
+    c.run(effects);
+    let effects = c.app.start();
+    c.run(effects);
+    c.draw();
+    c
+}
+
+/// Key presses that walk every screen: scroll, drill down, back, switch.
+pub const KEYS: &[&str] = &[
+    "2", "j", "j", "j", "k", "enter", "j", "esc", "3", "j", "j", "4", "j", "j", "5", "6", "j", "7",
+    "1", "2", "G", "g", "enter", "esc", "3", "enter", "esc", "1",
+];
+
+pub fn start_samples(db: &Path, settings: &Settings, runs: usize) -> (Stats, String) {
+    let mut text = String::new();
+    let stats = super::timing::sample(runs, || {
+        let (c, d) = time(|| start(db, settings, 200, 50));
+        text = c.text();
+        d
+    });
+    (stats, text)
+}
+
+pub fn key_samples(db: &Path, settings: &Settings, runs: usize) -> Stats {
+    let mut all: Vec<Duration> = Vec::new();
+    for _ in 0..runs.max(1) {
+        let mut c = start(db, settings, 200, 50);
+        for k in KEYS {
+            all.push(time(|| c.press(k)).1);
+        }
+    }
+    Stats::new(all)
+}
+
+/// Drawing alone, on each screen in turn, 200×50.
+pub fn frame_samples(db: &Path, settings: &Settings, runs: usize) -> Stats {
+    let mut c = start(db, settings, 200, 50);
+    let mut all = Vec::new();
+    for screen in ["1", "2", "3", "4", "5", "6", "7"] {
+        c.press(screen);
+        for _ in 0..runs.max(1) * 5 {
+            all.push(time(|| c.draw()).1);
+        }
+    }
+    Stats::new(all)
+}

@@ -113,3 +113,42 @@ fn import_on_a_full_disk_fails_clearly_and_keeps_the_database_whole() {
     let (code, err) = encours(&db, &["report", "ageing"]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn a_database_on_a_read_only_filesystem_is_still_shown() {
+    let Some(fs) = Tmpfs::mount("4m") else {
+        return;
+    };
+    let db = fs.path().join("db.sqlite");
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invoices_fr.csv");
+    let (code, err) = encours(&db, &["import", good.to_str().unwrap()]);
+    assert_eq!(code, 0, "{err}");
+    let remount = Command::new("mount")
+        .args(["-o", "remount,ro"])
+        .arg(fs.path())
+        .status()
+        .unwrap();
+    assert!(remount.success());
+    // Writing: refused with the path and the way out.
+    let (code, err) = encours(&db, &["import", good.to_str().unwrap()]);
+    assert_ne!(code, 0);
+    for s in ["cannot open", "db.sqlite", "--read-only"] {
+        assert!(err.contains(s), "lacks {s:?}: {err}");
+    }
+    // Looking: works, and shows the invoices it holds.
+    let out = Command::new(BIN)
+        .arg("--db")
+        .arg(&db)
+        .args(["--read-only", "report", "ageing"])
+        .env("ENCOURS_TODAY", "2024-04-01")
+        .env_remove("ENCOURS_CONFIG")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Boulangerie Martin"), "{stdout}");
+}

@@ -70,8 +70,25 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow_like::Result<i32> {
             Ok(IngestOutcome::AlreadyImported { file_name, on }) => {
                 println!("{name}: already imported on {on} (as {file_name}); nothing to do");
             }
-            Err(e) => {
+            Err(e) if e.is_refusal() => {
                 eprintln!("refused: {e}");
+                refused += 1;
+            }
+            Err(e) => {
+                // Not the file's fault: the transaction was rolled back, so say so and
+                // where to look, naming the file so the user knows which one to retry.
+                let what = e.to_string();
+                let hint = if what.contains("full") {
+                    "free space on the disk that holds the database"
+                } else if what.contains("readonly") || what.contains("read-only") {
+                    "the database or its folder is read-only: ask for write access"
+                } else {
+                    "check the database and try again"
+                };
+                eprintln!(
+                    "{name}: not imported ({what}); nothing of it was written. {hint}, then import it again ({})",
+                    ctx.db_path.display()
+                );
                 refused += 1;
             }
         }

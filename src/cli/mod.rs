@@ -116,7 +116,16 @@ impl Context {
             OpenOptions {
                 read_only: self.read_only,
             },
-        )?;
+        )
+        .map_err(|e| {
+            let hint = if self.read_only {
+                "check that the file exists and is readable"
+            } else {
+                "if its folder or disk is read-only or full, free space or ask for write access; \
+                 to look without writing, add --read-only"
+            };
+            format!("cannot open {}: {e}. {hint}", self.db_path.display())
+        })?;
         store.set_busy_hook(Box::new(|wait| {
             if wait.attempt == 1 || wait.attempt % 5 == 0 {
                 eprintln!(

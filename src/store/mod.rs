@@ -121,6 +121,40 @@ pub struct Store {
 impl Store {
     /// Opens (creating if needed, owner-only) and upgrades the database at `path`.
     pub fn open(path: &Path, options: OpenOptions) -> StoreResult<Store> {
+        match Self::open_normally(path, options) {
+            // A WAL database on read-only media cannot be opened even read-only (SQLite
+            // needs its -shm file); nobody can be writing there, so reading it as
+            // immutable is safe and keeps showing what it holds.
+            Err(e) if options.read_only => Self::open_immutable(path).map_err(|_| e),
+            other => other,
+        }
+    }
+
+    fn open_immutable(path: &Path) -> StoreResult<Store> {
+        let raw = path.to_string_lossy();
+        let escaped = raw
+            .replace('%', "%25")
+            .replace('?', "%3f")
+            .replace('#', "%23");
+        let conn = Connection::open_with_flags(
+            format!("file:{escaped}?immutable=1"),
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+                | OpenFlags::SQLITE_OPEN_URI
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+            read_only: true,
+            busy_hook: None,
+            busy_patience: DEFAULT_BUSY_PATIENCE,
+        };
+        store.configure()?;
+        store.check_version()?;
+        Ok(store)
+    }
+
+    fn open_normally(path: &Path, options: OpenOptions) -> StoreResult<Store> {
         refuse_network_fs(path)?;
         if !options.read_only {
             prepare_private_file(path)?;

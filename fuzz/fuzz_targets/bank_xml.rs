@@ -1,0 +1,13 @@
+//! CAMT.053/054 and OFX: the XML and SGML bank readers.
+#![no_main]
+
+use encours::import::{Format, ParseContext, parse_as, text};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (text, _) = text::decode(data);
+    let ctx = ParseContext::default();
+    for format in [Format::Camt053, Format::Camt054, Format::Ofx] {
+        let _ = parse_as(format, &text, &ctx);
+    }
+});

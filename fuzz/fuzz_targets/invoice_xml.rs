@@ -1,0 +1,13 @@
+//! UBL and CII/Factur-X invoice readers.
+#![no_main]
+
+use encours::import::{Format, ParseContext, parse_as, text};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let (text, _) = text::decode(data);
+    let ctx = ParseContext::default();
+    for format in [Format::Ubl, Format::Cii] {
+        let _ = parse_as(format, &text, &ctx);
+    }
+});

@@ -67,7 +67,8 @@ pub fn run_cockpit(ctx: &Context) -> anyhow_like::Result<i32> {
         },
         keymap,
     );
-    let source = StoreSource::new(store, SourceSettings::from_settings(&ctx.settings));
+    let settings = SourceSettings::from_settings(&ctx.settings, ctx.lang)?;
+    let source = StoreSource::new(store, settings).with_operator(&ctx.who, now);
 
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
     let (job_tx, job_rx) = mpsc::channel::<Job>();

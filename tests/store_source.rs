@@ -2,7 +2,7 @@
 
 mod support;
 
-use encours::app::source::{DataSource, Feature, Outcome, SourceError};
+use encours::app::source::{DataSource, Outcome, SourceError};
 use encours::app::store_source::{SourceSettings, StoreSource};
 use encours::app::views::*;
 use encours::config::Settings;
@@ -13,7 +13,11 @@ use support::books::{self, actor, d};
 fn source() -> StoreSource {
     let mut store = Store::open_in_memory().unwrap();
     books::write(&mut store);
-    StoreSource::new(store, SourceSettings::from_settings(&Settings::defaults()))
+    StoreSource::new(
+        store,
+        SourceSettings::from_settings(&Settings::defaults(), encours::locale::Language::En)
+            .unwrap(),
+    )
 }
 
 fn today() -> chrono::NaiveDate {
@@ -75,10 +79,14 @@ fn receivables_and_customer_page() {
         "due from the customer's 30 days"
     );
     assert_eq!(c.penalties.indemnities, dec!(40));
-    assert_eq!(c.penalties.interest, None, "no rate table yet");
+    assert!(
+        c.penalties.interest.is_some_and(|i| i > dec!(0)),
+        "late interest from the rate table"
+    );
     let c2 = r.rows.iter().find(|r| r.code == "C2").unwrap();
     let c = s.customer(c2.customer_id, today()).unwrap();
-    assert_eq!(c.penalties.late_invoices, 2);
+    // D-1 only: the disputed C-1 is not claimed.
+    assert_eq!(c.penalties.late_invoices, 1);
     assert_eq!(c.disputes.len(), 1);
     assert_eq!(c.disputes[0].invoice_number, "C-1");
     assert!(matches!(
@@ -113,30 +121,20 @@ fn invoice_page_with_its_allocations() {
 }
 
 #[test]
-fn what_the_store_cannot_compute_yet_says_so() {
+fn queue_gate_forecast_and_matching_come_from_their_modules() {
     let s = source();
-    let signals = s.signals(today()).unwrap();
-    assert!(signals.rows.is_empty());
-    assert_eq!(signals.notice, Some(Notice::NotComputedYet));
     let q = s.queue(today()).unwrap();
-    assert!(q.lines.is_empty());
-    assert_eq!(q.notice, Some(Notice::NotComputedYet));
     assert_eq!(q.disputed.len(), 1, "disputed invoices are shown apart");
     assert_eq!(q.disputed[0].number, "C-1");
     assert_eq!(q.stale_bank_data, None);
     assert_eq!(s.queue(d(6, 20)).unwrap().stale_bank_data, Some(d(6, 12)));
     let f = s.forecast(today(), &ForecastRequest::default()).unwrap();
-    assert_eq!(f.opening, dec!(21000));
     assert_eq!(f.opening_date, Some(d(6, 12)));
-    assert!(f.points.is_empty());
+    assert!(!f.points.is_empty());
+    assert!(f.lowest.is_some());
     let m = s.matching(today()).unwrap();
-    let amounts: Vec<_> = m.rows.iter().map(|r| r.amount).collect();
-    assert_eq!(
-        amounts,
-        [dec!(1500), dec!(800)],
-        "unmatched credits, newest first; debits and reversals left out"
-    );
-    assert_eq!(m.notice, Some(Notice::NotComputedYet));
+    assert!(m.rows.iter().all(|r| r.amount > dec!(0)), "credits only");
+    assert_eq!(m.notice, None);
 }
 
 #[test]
@@ -186,7 +184,11 @@ fn outcomes_are_events_and_undo_appends() {
     assert_eq!(c.promises.len(), 1);
     assert_eq!(c.promises[0].status, PromiseStatus::Pending);
     assert_eq!(c.events[0].kind, "note");
-    assert_eq!(c.events[0].text, "rappeler lundi");
+    assert!(
+        c.events[0].text.contains("rappeler lundi"),
+        "{:?}",
+        c.events[0]
+    );
     assert_eq!(c.events[1].kind, "promise");
     assert_eq!(c.events[1].amount, Some(dec!(600)));
     assert_eq!(c.events[1].who, "tester");
@@ -219,7 +221,7 @@ fn outcomes_are_events_and_undo_appends() {
     )
     .unwrap();
     assert_eq!(
-        s.customer(id, d(7, 2)).unwrap().promises[0].status,
+        s.customer(id, d(7, 31)).unwrap().promises[0].status,
         PromiseStatus::Broken
     );
 }
@@ -254,19 +256,16 @@ fn limit_and_segment_are_logged() {
 }
 
 #[test]
-fn matching_writes_wait_for_the_matching_module() {
-    let mut s = source();
-    let err = s.assign(&actor(), 1, "C1").unwrap_err();
-    assert!(matches!(err, SourceError::NotAvailable(Feature::Matching)));
-}
-
-#[test]
 fn data_version_moves_when_another_connection_writes() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("books.db");
     let mut store = Store::open(&path, OpenOptions::default()).unwrap();
     books::write(&mut store);
-    let mut s = StoreSource::new(store, SourceSettings::from_settings(&Settings::defaults()));
+    let mut s = StoreSource::new(
+        store,
+        SourceSettings::from_settings(&Settings::defaults(), encours::locale::Language::En)
+            .unwrap(),
+    );
     let v0 = s.data_version().unwrap();
     assert!(v0.is_some());
     let id = s.receivables(today()).unwrap().rows[0].customer_id;
@@ -290,7 +289,11 @@ fn a_read_only_session_cannot_write() {
     books::write(&mut store);
     drop(store);
     let store = Store::open(&path, OpenOptions { read_only: true }).unwrap();
-    let mut s = StoreSource::new(store, SourceSettings::from_settings(&Settings::defaults()));
+    let mut s = StoreSource::new(
+        store,
+        SourceSettings::from_settings(&Settings::defaults(), encours::locale::Language::En)
+            .unwrap(),
+    );
     assert_eq!(s.overview(today()).unwrap().ageing.open, dec!(4500));
     assert!(s.record_outcome(&actor(), 1, &Outcome::Reached).is_err());
 }

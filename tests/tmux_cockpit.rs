@@ -135,7 +135,7 @@ fn the_cockpit_in_tmux() {
     assert!(text.contains("DSO 73.0 d"), "{text}");
     assert!(text.contains("Overdue 31.1%"), "{text}");
     assert!(text.contains("bank data as of 2026-06-12"), "{text}");
-    assert!(text.contains("Not computed in this build yet."), "{text}");
+    assert!(text.contains("Weak signals · 2"), "{text}");
     assert!(text.contains("Customer Two"), "{text}");
 
     t.keys(&["2"]);
@@ -148,7 +148,7 @@ fn the_cockpit_in_tmux() {
     t.keys(&["-l", "call back on Monday"]);
     t.keys(&["Enter"]);
     let text = t.wait_for("Note recorded for Customer One");
-    assert!(text.contains("note call back on Monday"), "{text}");
+    assert!(text.contains("call back on Monday"), "{text}");
 
     t.keys(&["?"]);
     t.wait_for("Log a note in the contact history");
@@ -175,7 +175,7 @@ fn the_cockpit_in_tmux() {
     let (who, detail): (String, String) = store
         .conn()
         .query_row(
-            "SELECT who, detail FROM events WHERE kind = 'outcome'",
+            "SELECT who, detail FROM events WHERE kind = 'outcome.note'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )

@@ -23,6 +23,13 @@ pub enum Msg {
     Failed(Failure),
     /// Someone else changed the data (another operator, a watcher import).
     DataChanged,
+    /// A word from the runtime (an inbox import, a busy database); `reload` when the data
+    /// changed with it.
+    Notice {
+        text: String,
+        problem: bool,
+        reload: bool,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -115,6 +122,8 @@ pub enum Status {
     SegmentSet,
     /// New data arrived and the screens were reloaded.
     Reloaded,
+    /// Said as given (an inbox import, a busy database); true for a problem.
+    Notice(String, bool),
     ReadOnly,
     Failed(Failure),
 }

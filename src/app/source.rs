@@ -140,6 +140,17 @@ pub trait DataSource: Send {
         segment: Segment,
     ) -> SourceResult<()>;
 
+    /// Holds the customer for the operator while they work its line; returns who else holds
+    /// it, if someone does.
+    fn claim(&mut self, _actor: &Actor, _customer: CustomerId) -> SourceResult<Option<String>> {
+        Ok(None)
+    }
+
+    /// Lets go of the operator's claims (leaving the cockpit).
+    fn release_claims(&mut self, _actor: &Actor) -> SourceResult<()> {
+        Ok(())
+    }
+
     /// A number that changes when someone else changed the data (SQLite's
     /// `PRAGMA data_version`); None when the source cannot tell.
     fn data_version(&self) -> SourceResult<Option<i64>> {

@@ -49,6 +49,14 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.status = Some(Status::Reloaded);
             reload_all(app)
         }
+        Msg::Notice {
+            text,
+            problem,
+            reload,
+        } => {
+            app.status = Some(Status::Notice(text, problem));
+            if reload { reload_all(app) } else { vec![] }
+        }
     }
 }
 

@@ -7,6 +7,7 @@
 
 pub mod events;
 pub mod executor;
+pub mod inbox;
 pub mod log;
 pub mod terminal;
 pub mod worker;
@@ -41,7 +42,7 @@ fn now() -> chrono::NaiveDateTime {
 /// Opens the cockpit on the database of `ctx`; returns the exit code.
 pub fn run_cockpit(ctx: &Context) -> anyhow_like::Result<i32> {
     let keymap = load_keymap(ctx)?;
-    let store = ctx.open_store()?;
+    let mut store = ctx.open_store()?;
     let log_path = if ctx.settings.ui.log_file.trim().is_empty() {
         ctx.db_path.with_file_name("encours.log")
     } else {
@@ -67,9 +68,22 @@ pub fn run_cockpit(ctx: &Context) -> anyhow_like::Result<i32> {
         },
         keymap,
     );
-    let source = StoreSource::new(store, SourceSettings::from_settings(&ctx.settings));
-
+    let settings = SourceSettings::from_settings(&ctx.settings, ctx.lang)?;
     let (msg_tx, msg_rx) = mpsc::channel::<Msg>();
+    let busy_tx = msg_tx.clone();
+    store.set_busy_hook(Box::new(move |_| {
+        let _ = busy_tx.send(Msg::Notice {
+            text: crate::store::BUSY_MESSAGE.into(),
+            problem: true,
+            reload: false,
+        });
+    }));
+    let source = StoreSource::new(store, settings).with_operator(&ctx.who, now);
+    let watcher = if ctx.read_only {
+        None
+    } else {
+        inbox::start(ctx, msg_tx.clone(), &log)
+    };
     let (job_tx, job_rx) = mpsc::channel::<Job>();
     let setup = WorkerSetup {
         source: Box::new(source),
@@ -123,6 +137,9 @@ pub fn run_cockpit(ctx: &Context) -> anyhow_like::Result<i32> {
         }
     };
     stop.store(true, Ordering::Relaxed);
+    if let Some(w) = watcher {
+        w.stop();
+    }
     drop(job_tx);
     drop(guard);
     let _ = input.join();

@@ -44,7 +44,9 @@ pub fn spawn(
             for job in jobs {
                 let msg = match job {
                     Job::Run(effect) => {
-                        let actor = Actor::new(who.clone(), clock());
+                        // Pinned to the cockpit's day: outcomes recorded on a pretended
+                        // date (ENCOURS_TODAY) must count in that day's queue.
+                        let actor = Actor::new(who.clone(), as_of.and_time(clock().time()));
                         let started = std::time::Instant::now();
                         let msg = executor::execute(source.as_mut(), &effect, as_of, &actor);
                         log.line(&format!(
@@ -69,6 +71,10 @@ pub fn spawn(
                 {
                     break;
                 }
+            }
+            let actor = Actor::new(who.clone(), as_of.and_time(clock().time()));
+            if let Err(e) = source.release_claims(&actor) {
+                log.line(&format!("claims not released: {e}"));
             }
         })
 }

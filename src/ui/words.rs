@@ -251,6 +251,7 @@ pub fn status(lang: Language, s: &Status) -> (String, bool) {
         Status::LimitSet => (tr(lang, T::LimitSet).into(), false),
         Status::SegmentSet => (tr(lang, T::SegmentSet).into(), false),
         Status::Reloaded => (tr(lang, T::Reloaded).into(), false),
+        Status::Notice(text, problem) => (text.clone(), *problem),
         Status::ReadOnly => (tr(lang, T::ReadOnly).into(), true),
         Status::Failed(Failure::NotAvailable(f)) => (
             format!(

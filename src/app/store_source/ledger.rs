@@ -8,7 +8,7 @@ use crate::app::views::*;
 use crate::domain::ageing::AgeingReport;
 use crate::domain::figures;
 use crate::domain::money::from_minor;
-use crate::store::ageing::{ageing_report, customer_names, for_each_open_item};
+use crate::store::ageing::ageing_report;
 use crate::store::{date_from_sql, date_to_sql};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -211,117 +211,6 @@ pub(super) fn receivables(
         total_open: r.total.open,
         total_overdue: r.total.overdue,
         total_buckets: r.total.buckets,
-    })
-}
-
-/// What the store can say of today's queue before the dunning module is wired: the disputed
-/// invoices (never chased, always shown) and the stale-bank gate.
-pub(super) fn queue_gate(
-    conn: &Connection,
-    s: &SourceSettings,
-    as_of: NaiveDate,
-) -> SourceResult<QueueView> {
-    let bank = bank_position(conn, s, as_of)?;
-    let mut disputed_items = Vec::new();
-    for_each_open_item(conn, as_of, s.default_terms_days, None, |item| {
-        if item.disputed {
-            disputed_items.push(item);
-        }
-    })?;
-    let names = customer_names(conn)?;
-    let disputed = disputed_items
-        .into_iter()
-        .map(|i| DisputedItem {
-            customer_id: i.customer_id,
-            name: names
-                .get(&i.customer_id)
-                .map(|n| n.1.clone())
-                .unwrap_or_default(),
-            number: i.number,
-            open: i.open,
-            reason: String::new(),
-        })
-        .collect();
-    Ok(QueueView {
-        lines: Vec::new(),
-        disputed,
-        stale_bank_data: if is_stale(s, as_of, bank.as_of) {
-            bank.as_of
-        } else {
-            None
-        },
-        notice: Some(if bank.as_of.is_none() {
-            Notice::NoBankData
-        } else {
-            Notice::NotComputedYet
-        }),
-    })
-}
-
-/// The forecast's starting point, the one part the store gives on its own.
-pub(super) fn forecast_start(
-    conn: &Connection,
-    s: &SourceSettings,
-    as_of: NaiveDate,
-    request: &ForecastRequest,
-) -> SourceResult<ForecastView> {
-    let bank = bank_position(conn, s, as_of)?;
-    Ok(ForecastView {
-        request: request.clone(),
-        opening: bank.balance.unwrap_or_default(),
-        opening_date: bank.as_of,
-        notice: Some(if bank.balance.is_none() {
-            Notice::NoBankData
-        } else {
-            Notice::NotComputedYet
-        }),
-        ..ForecastView::default()
-    })
-}
-
-/// Bank credits not fully allocated, newest first (the suggestions come with matching).
-pub(super) fn unmatched_credits(
-    conn: &Connection,
-    s: &SourceSettings,
-    as_of: NaiveDate,
-) -> SourceResult<MatchingView> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, booking_date, amount_minor, counterparty_name, counterparty_iban, remittance, left FROM (
-             SELECT t.*, t.amount_minor - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
-                 WHERE a.transaction_id = t.id AND a.undone_at IS NULL), 0) AS left
-             FROM bank_transactions t
-             WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date <= ?1)
-         WHERE left > 0 ORDER BY booking_date DESC, id DESC LIMIT 500",
-    )?;
-    let rows = stmt
-        .query_map([date_to_sql(as_of)], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, Option<String>>(4)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, i64>(6)?,
-            ))
-        })?
-        .collect::<Result<Vec<_>, _>>()?;
-    let mut out = Vec::with_capacity(rows.len());
-    for (id, date, amount, payer, iban, remittance, left) in rows {
-        out.push(MatchRow {
-            transaction_id: id,
-            date: date_from_sql(&date)?,
-            amount: from_minor(amount, s.currency),
-            payer,
-            iban,
-            remittance,
-            unallocated: from_minor(left, s.currency),
-            suggestions: Vec::new(),
-        });
-    }
-    Ok(MatchingView {
-        rows: out,
-        notice: Some(Notice::NotComputedYet),
     })
 }
 

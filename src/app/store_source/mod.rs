@@ -1,25 +1,30 @@
-//! The `DataSource` over the SQLite store, for what the store holds today: ageing,
-//! customers, invoices, allocations, bank balances and lines, imports and refusals, the event
-//! log. Weak signals, the reminder queue, the forecast and matching suggestions are computed
-//! by their own modules: until those are wired here, their views come back empty with
-//! `Notice::NotComputedYet`, carrying only what the store can already tell (disputed
-//! invoices, the stale-bank gate, the opening balance, unmatched bank credits). No invented
-//! data: an empty screen says why it is empty.
+//! The `DataSource` over the SQLite store: ageing, customers, invoices, allocations, bank
+//! balances and lines, imports and refusals, the event log from the ledger tables; weak
+//! signals, the reminder queue, outcomes and the customer's risk from `store::intel`; the
+//! forecast from `store::forecast`; suggestions and manual decisions from `store::matching`;
+//! claims on the call list from `store::claims`.
 
 mod customer;
+mod forecast;
+mod intel;
 mod invoice;
 mod ledger;
+mod matching;
 mod writes;
 
-use super::source::{DataSource, Feature, Outcome, SourceError, SourceResult};
+use super::source::{DataSource, Outcome, SourceError, SourceResult};
 use super::views::*;
-use crate::config::Settings;
+use crate::config::{ConfigError, Settings};
 use crate::domain::ageing::Buckets;
 use crate::domain::model::{CustomerId, InvoiceId, Segment, TransactionId};
 use crate::domain::money::Currency;
-use crate::store::{Actor, Store};
+use crate::locale::Language;
+use crate::policy::{self, Dunning};
+use crate::store::{Actor, Store, claims};
 use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 use rust_decimal::Decimal;
+use std::cell::{Cell, RefCell};
 
 impl From<rusqlite::Error> for SourceError {
     fn from(e: rusqlite::Error) -> Self {
@@ -35,28 +40,98 @@ pub struct SourceSettings {
     pub stale_after_days: u32,
     pub currency: Currency,
     pub company: String,
+    pub lang: Language,
+    /// The whole settings, for the computations that borrow them (`intel::Params`, the
+    /// forecast and matching parameters).
+    pub full: Settings,
+    pub dunning: Dunning,
 }
 
 impl SourceSettings {
-    pub fn from_settings(s: &Settings) -> SourceSettings {
-        SourceSettings {
+    /// Fails when the dunning policy file named in `[dunning]` cannot be read or is invalid.
+    pub fn from_settings(s: &Settings, lang: Language) -> Result<SourceSettings, ConfigError> {
+        Ok(SourceSettings {
             buckets: s.buckets(),
             default_terms_days: s.general.default_terms_days,
             stale_after_days: s.bank.stale_after_days,
             currency: s.general.currency,
             company: s.general.company_name.clone(),
-        }
+            lang,
+            full: s.clone(),
+            dunning: policy::load(&s.dunning)?,
+        })
     }
 }
 
 pub struct StoreSource {
     store: Store,
     settings: SourceSettings,
+    /// The operator of this session: their own claims are not shown as someone else's.
+    who: String,
+    /// The runtime's clock, for which claims are still running.
+    clock: fn() -> NaiveDateTime,
+    /// Bumped by each write here: `PRAGMA data_version` only sees other connections' writes.
+    writes: Cell<u64>,
+    intel: RefCell<Option<intel::Intel>>,
+}
+
+fn midnight() -> NaiveDateTime {
+    NaiveDateTime::default()
 }
 
 impl StoreSource {
     pub fn new(store: Store, settings: SourceSettings) -> StoreSource {
-        StoreSource { store, settings }
+        StoreSource {
+            store,
+            settings,
+            who: String::new(),
+            clock: midnight,
+            writes: Cell::new(0),
+            intel: RefCell::new(None),
+        }
+    }
+
+    /// Who works this session and the clock their claims are read against.
+    pub fn with_operator(mut self, who: &str, clock: fn() -> NaiveDateTime) -> StoreSource {
+        self.who = who.to_string();
+        self.clock = clock;
+        self
+    }
+
+    fn wrote(&self) {
+        self.writes.set(self.writes.get() + 1);
+    }
+
+    /// The gather for `as_of`, reused until the date or the data change.
+    fn with_intel<T>(
+        &self,
+        as_of: NaiveDate,
+        f: impl FnOnce(&intel::Intel) -> SourceResult<T>,
+    ) -> SourceResult<T> {
+        let version = self.data_version()?.unwrap_or(0);
+        let key = (as_of, version, self.writes.get());
+        let mut cache = self.intel.borrow_mut();
+        if cache.as_ref().is_none_or(|i| i.key != key) {
+            *cache = Some(intel::compute(self.store.conn(), &self.settings, key)?);
+        }
+        match cache.as_ref() {
+            Some(i) => f(i),
+            None => Err(SourceError::NotFound("intel".into())),
+        }
+    }
+
+    /// Holds the customer for this operator for `[general] claim_minutes`; says who holds
+    /// it when someone else does.
+    fn claim_for(&mut self, actor: &Actor, customer: CustomerId) -> SourceResult<Option<String>> {
+        let ttl = chrono::Duration::minutes(i64::from(self.settings.full.general.claim_minutes));
+        let out = self
+            .store
+            .write(|tx| claims::claim(tx, customer, actor, ttl))?;
+        self.wrote();
+        Ok(match out {
+            claims::ClaimOutcome::Claimed { .. } => None,
+            claims::ClaimOutcome::AlreadyClaimed { who, host, .. } => Some(format!("{who}@{host}")),
+        })
     }
 
     pub fn store(&self) -> &Store {
@@ -74,30 +149,33 @@ impl DataSource for StoreSource {
     }
 
     fn customer(&self, id: CustomerId, as_of: NaiveDate) -> SourceResult<CustomerView> {
-        customer::customer(self.store.conn(), &self.settings, id, as_of)
+        let mut page = customer::customer(self.store.conn(), &self.settings, id, as_of)?;
+        intel::overlay_customer(self.store.conn(), &self.settings, &mut page, as_of)?;
+        Ok(page)
     }
 
     fn invoice(&self, id: InvoiceId, as_of: NaiveDate) -> SourceResult<InvoiceView> {
         invoice::invoice(self.store.conn(), &self.settings, id, as_of)
     }
 
-    fn signals(&self, _as_of: NaiveDate) -> SourceResult<SignalsView> {
-        Ok(SignalsView {
-            rows: Vec::new(),
-            notice: Some(Notice::NotComputedYet),
-        })
+    fn signals(&self, as_of: NaiveDate) -> SourceResult<SignalsView> {
+        self.with_intel(as_of, |i| Ok(intel::signals_view(i, &self.settings)))
     }
 
     fn queue(&self, as_of: NaiveDate) -> SourceResult<QueueView> {
-        ledger::queue_gate(self.store.conn(), &self.settings, as_of)
+        // Claims are stamped on the cockpit's day (see the runtime's worker).
+        let now = as_of.and_time((self.clock)().time());
+        self.with_intel(as_of, |i| {
+            intel::queue_view(i, &self.settings, self.store.conn(), now, &self.who)
+        })
     }
 
     fn forecast(&self, as_of: NaiveDate, request: &ForecastRequest) -> SourceResult<ForecastView> {
-        ledger::forecast_start(self.store.conn(), &self.settings, as_of, request)
+        forecast::forecast(self.store.conn(), &self.settings, as_of, request)
     }
 
     fn matching(&self, as_of: NaiveDate) -> SourceResult<MatchingView> {
-        ledger::unmatched_credits(self.store.conn(), &self.settings, as_of)
+        matching::matching_view(self.store.conn(), &self.settings, as_of)
     }
 
     fn imports(&self) -> SourceResult<ImportsView> {
@@ -110,23 +188,61 @@ impl DataSource for StoreSource {
         customer: CustomerId,
         outcome: &Outcome,
     ) -> SourceResult<()> {
-        writes::record_outcome(&mut self.store, actor, customer, outcome)
+        // The line being worked is today's line in the queue the person sees.
+        let today = actor.at.date();
+        let (stamp, mapped) = self.with_intel(today, |i| {
+            let stamp = intel::stamp_for(&i.queue, customer);
+            let mapped = intel::to_intel(outcome, &stamp, &i.queue, customer, today)?;
+            Ok((stamp, mapped))
+        })?;
+        let done = intel::record(&mut self.store, actor, customer, &mapped, &stamp);
+        self.wrote();
+        done
     }
 
     fn undo_last(&mut self, actor: &Actor) -> SourceResult<String> {
-        writes::undo_last(&mut self.store, actor)
+        let done = intel::undo_last(&mut self.store, actor, &self.settings);
+        self.wrote();
+        done
     }
 
-    fn accept_match(&mut self, _: &Actor, _: TransactionId, _: &Suggestion) -> SourceResult<()> {
-        Err(SourceError::NotAvailable(Feature::Matching))
+    fn accept_match(
+        &mut self,
+        actor: &Actor,
+        transaction: TransactionId,
+        suggestion: &Suggestion,
+    ) -> SourceResult<()> {
+        let done = matching::accept(
+            &mut self.store,
+            &self.settings,
+            actor,
+            transaction,
+            suggestion,
+        );
+        self.wrote();
+        done
     }
 
-    fn reject_match(&mut self, _: &Actor, _: TransactionId, _: CustomerId) -> SourceResult<()> {
-        Err(SourceError::NotAvailable(Feature::Matching))
+    fn reject_match(
+        &mut self,
+        actor: &Actor,
+        transaction: TransactionId,
+        customer: CustomerId,
+    ) -> SourceResult<()> {
+        let done = matching::reject(&mut self.store, actor, transaction, customer);
+        self.wrote();
+        done
     }
 
-    fn assign(&mut self, _: &Actor, _: TransactionId, _: &str) -> SourceResult<()> {
-        Err(SourceError::NotAvailable(Feature::Matching))
+    fn assign(
+        &mut self,
+        actor: &Actor,
+        transaction: TransactionId,
+        customer_code: &str,
+    ) -> SourceResult<()> {
+        let done = matching::assign(&mut self.store, actor, transaction, customer_code);
+        self.wrote();
+        done
     }
 
     fn set_limit(
@@ -135,6 +251,7 @@ impl DataSource for StoreSource {
         customer: CustomerId,
         limit: Option<Decimal>,
     ) -> SourceResult<()> {
+        self.wrote();
         writes::set_limit(&mut self.store, actor, customer, limit)
     }
 
@@ -144,7 +261,18 @@ impl DataSource for StoreSource {
         customer: CustomerId,
         segment: Segment,
     ) -> SourceResult<()> {
+        self.wrote();
         writes::set_segment(&mut self.store, actor, customer, segment)
+    }
+
+    fn claim(&mut self, actor: &Actor, customer: CustomerId) -> SourceResult<Option<String>> {
+        self.claim_for(actor, customer)
+    }
+
+    fn release_claims(&mut self, actor: &Actor) -> SourceResult<()> {
+        self.store.write(|tx| claims::release_all_of(tx, actor))?;
+        self.wrote();
+        Ok(())
     }
 
     fn data_version(&self) -> SourceResult<Option<i64>> {

@@ -54,7 +54,9 @@ impl Cockpit {
 /// minus the terminal set-up.
 pub fn start(db: &Path, settings: &Settings, w: u16, h: u16) -> Cockpit {
     let store = open(db);
-    let source = StoreSource::new(store, SourceSettings::from_settings(settings));
+    let source_settings = SourceSettings::from_settings(settings, Language::En)
+        .unwrap_or_else(|e| panic!("built-in dunning policy: {e}"));
+    let source = StoreSource::new(store, source_settings);
     let cfg = AppConfig {
         lang: Language::En,
         currency: settings.general.currency,

@@ -196,7 +196,9 @@ pub fn customers(rng: &mut Rng, count: usize) -> Vec<DemoCustomer> {
                 siren: siren_for(rng),
                 iban: iban_for(rng),
                 terms,
-                limit_euros: (mean / 100 * 4 / 1000 + 1) * 1000,
+                // About three months of the customer's usual invoicing: the late payers and
+                // the big new account go over it, the others stay under.
+                limit_euros: (mean / 100 * 6 / 1000 + 1) * 1000,
                 habit,
                 mean_amount_cents: mean,
                 email: format!(

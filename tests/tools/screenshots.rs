@@ -66,7 +66,9 @@ fn main() {
     let fonts = load_fonts();
     for (name, keys, w, h, lang) in SHOTS {
         let store = Store::open(&db, OpenOptions::default()).expect("open demo db");
-        let mut source = StoreSource::new(store, SourceSettings::from_settings(&settings));
+        let source_settings =
+            SourceSettings::from_settings(&settings, *lang).expect("built-in dunning policy");
+        let mut source = StoreSource::new(store, source_settings);
         let cfg = AppConfig {
             lang: *lang,
             currency: settings.general.currency,

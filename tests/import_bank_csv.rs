@@ -4,42 +4,17 @@
 mod common;
 
 use chrono::NaiveDate;
+use common::parse_fixture as fixture;
+use common::{ctx, fixture_bytes, sample_bytes};
 use encours::domain::model::SourceLocation;
 use encours::import::csv_profile::parse_profiles;
-use encours::import::{Format, ImportBatch, ImportError, ParseContext, parse_as, parse_bytes};
+use encours::import::{Format, ImportBatch, ParseContext, parse_as, parse_bytes};
 use rust_decimal_macros::dec;
-use std::path::Path;
-
-fn ctx(name: &str) -> ParseContext {
-    ParseContext {
-        file_name: name.to_string(),
-        ..Default::default()
-    }
-}
-
-fn sample_bytes(rel: &str) -> Option<Vec<u8>> {
-    let dir = common::samples_dir()?;
-    Some(std::fs::read(dir.join(rel)).expect("sample readable"))
-}
 
 fn sample(rel: &str) -> Option<ImportBatch> {
-    let batch =
-        parse_bytes(&sample_bytes(rel)?, &ctx(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let batch = common::parse_sample(rel)?;
     assert_eq!(batch.format, Some(Format::BankCsv), "{rel}");
     Some(batch)
-}
-
-fn fixture_bytes(name: &str) -> Vec<u8> {
-    std::fs::read(
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/fixtures")
-            .join(name),
-    )
-    .expect("fixture readable")
-}
-
-fn fixture(name: &str) -> Result<ImportBatch, ImportError> {
-    parse_bytes(&fixture_bytes(name), &ctx(name))
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

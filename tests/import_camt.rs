@@ -4,30 +4,12 @@
 mod common;
 
 use chrono::NaiveDate;
+use common::parse_sample as sample;
+use common::{ctx, fixture_bytes};
 use encours::domain::model::{Balance, NewBankTransaction, SourceLocation};
 use encours::domain::money::{Currency, to_minor};
-use encours::import::{Format, ImportBatch, ImportError, ParseContext, parse_bytes};
+use encours::import::{Format, ImportError, parse_bytes};
 use rust_decimal_macros::dec;
-
-fn ctx(name: &str) -> ParseContext {
-    ParseContext {
-        file_name: name.to_string(),
-        ..ParseContext::default()
-    }
-}
-
-fn sample(rel: &str) -> Option<ImportBatch> {
-    let path = common::samples_dir()?.join(rel);
-    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    Some(parse_bytes(&bytes, &ctx(rel)).unwrap_or_else(|e| panic!("{e}")))
-}
-
-fn fixture_bytes(name: &str) -> Vec<u8> {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 fn fixture_error(name: &str) -> ImportError {
     match parse_bytes(&fixture_bytes(name), &ctx(name)) {

@@ -4,19 +4,10 @@
 mod common;
 
 use chrono::NaiveDate;
+use common::parse_sample as sample;
 use encours::domain::model::{InvoiceKind, NewCustomer, NewInvoice, SourceLocation};
 use encours::import::{Format, ImportBatch, ImportError, ParseContext, parse_bytes};
 use rust_decimal_macros::dec;
-
-fn sample(rel: &str) -> Option<ImportBatch> {
-    let dir = common::samples_dir()?;
-    let bytes = std::fs::read(dir.join(rel)).unwrap();
-    let ctx = ParseContext {
-        file_name: rel.into(),
-        ..Default::default()
-    };
-    Some(parse_bytes(&bytes, &ctx).unwrap_or_else(|e| panic!("{e}")))
-}
 
 fn parse(xml: &str) -> Result<ImportBatch, ImportError> {
     parse_bytes(xml.as_bytes(), &ParseContext::default())

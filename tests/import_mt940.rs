@@ -4,31 +4,17 @@
 mod common;
 
 use chrono::NaiveDate;
+use common::ctx;
+use common::parse_fixture as fixture;
 use encours::domain::model::{NewBankTransaction, SourceLocation};
-use encours::import::{Format, ImportBatch, ImportError, ParseContext, parse_bytes};
+use encours::import::{Format, ImportBatch, parse_bytes};
 use rust_decimal_macros::dec;
 use std::path::Path;
 
-fn ctx(name: &str) -> ParseContext {
-    ParseContext {
-        file_name: name.to_string(),
-        ..Default::default()
-    }
-}
-
 fn sample(rel: &str) -> Option<ImportBatch> {
-    let dir = common::samples_dir()?;
-    let bytes = std::fs::read(dir.join(rel)).expect("sample readable");
-    let batch = parse_bytes(&bytes, &ctx(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"));
+    let batch = common::parse_sample(rel)?;
     assert_eq!(batch.format, Some(Format::Mt940), "{rel}");
     Some(batch)
-}
-
-fn fixture(name: &str) -> Result<ImportBatch, ImportError> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(name);
-    parse_bytes(&std::fs::read(path).expect("fixture readable"), &ctx(name))
 }
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {

@@ -290,3 +290,19 @@ fn update_sends_effects_and_never_writes_itself() {
     );
     assert!(app.quit);
 }
+
+#[test]
+fn an_inbox_notice_is_not_hidden_by_the_reload_that_follows_it() {
+    let mut h = Harness::new(120, 40);
+    h.msg(Msg::Notice {
+        text: "Imported releve.xml (camt053): 12 bank line(s)".into(),
+        problem: false,
+        reload: true,
+    });
+    h.msg(Msg::DataChanged);
+    assert!(h.text().contains("Imported releve.xml"), "{}", h.text());
+    // A reload with nothing to tell still says so.
+    h.keys("j");
+    h.msg(Msg::DataChanged);
+    assert!(h.text().contains("New data loaded"), "{}", h.text());
+}

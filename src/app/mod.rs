@@ -95,6 +95,8 @@ pub struct App {
     pub pending: usize,
     pub size: (u16, u16),
     pub quit: bool,
+    /// The call-list line the runtime was last asked to hold for this operator.
+    pub claimed: Option<crate::domain::model::CustomerId>,
 }
 
 impl App {
@@ -112,6 +114,7 @@ impl App {
             pending: 0,
             size: (80, 24),
             quit: false,
+            claimed: None,
         }
     }
 

@@ -23,6 +23,12 @@ pub enum Msg {
     Failed(Failure),
     /// Someone else changed the data (another operator, a watcher import).
     DataChanged,
+    /// The answer to `Effect::Claim`: `held_by` names the colleague already working this
+    /// customer, if one is.
+    Claimed {
+        customer: CustomerId,
+        held_by: Option<String>,
+    },
     /// A word from the runtime (an inbox import, a busy database); `reload` when the data
     /// changed with it.
     Notice {
@@ -103,6 +109,9 @@ pub enum Command {
 pub enum Effect {
     Load(Request),
     Write(Command),
+    /// The operator now works this call-list line (`None`: no line any more): hold it, and
+    /// let go of the line worked before, so that colleagues see who is on which customer.
+    Claim(Option<CustomerId>),
     Quit,
 }
 
@@ -124,6 +133,8 @@ pub enum Status {
     Reloaded,
     /// Said as given (an inbox import, a busy database); true for a problem.
     Notice(String, bool),
+    /// A colleague (`who@host`) is already working the selected line.
+    ClaimedBy(String),
     ReadOnly,
     Failed(Failure),
 }

@@ -140,8 +140,8 @@ pub trait DataSource: Send {
         segment: Segment,
     ) -> SourceResult<()>;
 
-    /// Holds the customer for the operator while they work its line; returns who else holds
-    /// it, if someone does.
+    /// Holds the customer for the operator while they work its line, letting go of the line
+    /// they held before; returns who else holds it, if someone does.
     fn claim(&mut self, _actor: &Actor, _customer: CustomerId) -> SourceResult<Option<String>> {
         Ok(None)
     }

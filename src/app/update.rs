@@ -8,6 +8,32 @@ use super::screens::{self, queue_write};
 use super::{Action, App, Effect};
 
 pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
+    let mut effects = step(app, msg);
+    if let Some(claim) = claim_change(app) {
+        effects.push(claim);
+    }
+    effects
+}
+
+/// The line being worked is the call list's selection while the call list (or a page opened
+/// from it) is on screen. Any change, including the line leaving the list after an outcome,
+/// moves the operator's claim; read-only sessions hold nothing. Leaving the cockpit is
+/// not a move: the runtime lets go of everything on the way out.
+fn claim_change(app: &mut App) -> Option<Effect> {
+    if app.quit {
+        return None;
+    }
+    let working = (app.tab == Tab::Queue && !app.cfg.read_only)
+        .then(|| app.data.queue.as_ref().and(app.screens.queue.key))
+        .flatten();
+    if working == app.claimed {
+        return None;
+    }
+    app.claimed = working;
+    Some(Effect::Claim(working))
+}
+
+fn step(app: &mut App, msg: Msg) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => {
             if app.prompt.is_some() {
@@ -45,8 +71,28 @@ pub fn update(app: &mut App, msg: Msg) -> Vec<Effect> {
             app.status = Some(Status::Failed(failure));
             vec![]
         }
+        Msg::Claimed { customer, held_by } => {
+            if let Some(who) = held_by {
+                if let Some(line) = app
+                    .data
+                    .queue
+                    .as_mut()
+                    .and_then(|q| q.lines.iter_mut().find(|l| l.customer_id == customer))
+                {
+                    line.claimed_by = Some(who.clone());
+                }
+                if app.claimed == Some(customer) {
+                    app.status = Some(Status::ClaimedBy(who));
+                }
+            }
+            vec![]
+        }
         Msg::DataChanged => {
-            app.status = Some(Status::Reloaded);
+            // An inbox notice says more than "reloaded": the poll that follows an import
+            // must not hide which file came in.
+            if !matches!(app.status, Some(Status::Notice(..))) {
+                app.status = Some(Status::Reloaded);
+            }
             reload_all(app)
         }
         Msg::Notice {

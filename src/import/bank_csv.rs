@@ -33,7 +33,7 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let first: String = first.chars().take(120).collect();
         return Err(ImportError::at_line(1, format!("no CSV profile recognises the columns of this bank export (\"{first}\")"))
-            .hint("add a profile for its columns in config/default.toml under [[import.csv_profiles]]; config/csv_profiles.toml has examples to copy"));
+            .hint("add a profile for its columns under [[import.csv_profiles]] in your config file (--config, or ~/.config/encours/config.toml); config/csv_profiles.toml has examples to copy"));
     };
     let rows = read_rows(text, &layout)?;
     let style = decimal_style(&layout, &rows);

@@ -185,7 +185,7 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
                 SourceLocation::Line(1),
                 "the format is not recognised (expected a bank statement: CAMT.053/054, MT940, OFX, CFONB 120, QIF, CSV; or invoices: FEC, UBL, Factur-X/CII, CSV)",
             )
-            .hint("if it is a CSV export, add a profile for its columns in config/default.toml under [[import.csv_profiles]]")));
+            .hint("if it is a CSV export, add a profile for its columns under [[import.csv_profiles]] in your config file (see config/csv_profiles.toml)")));
         }
     };
     parse_as(format, &text, ctx).map_err(in_file)

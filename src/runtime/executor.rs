@@ -3,6 +3,7 @@
 
 use crate::app::msg::{Command, Effect, Failure, Loaded, Msg, Request, Status};
 use crate::app::source::{DataSource, SourceError};
+use crate::domain::model::CustomerId;
 use crate::store::Actor;
 use chrono::NaiveDate;
 
@@ -69,6 +70,28 @@ pub fn write(source: &mut dyn DataSource, command: &Command, actor: &Actor) -> M
     done.map(Msg::Done).unwrap_or_else(failure)
 }
 
+/// Claims the line (releasing the one held before); a failure is only a status line: the
+/// operator can still work, the colleague just won't see the claim.
+pub fn claim(
+    source: &mut dyn DataSource,
+    customer: Option<CustomerId>,
+    actor: &Actor,
+) -> Option<Msg> {
+    let held = match customer {
+        Some(c) => source.claim(actor, c),
+        None => source.release_claims(actor).map(|_| None),
+    };
+    match (held, customer) {
+        (Ok(held_by), Some(customer)) => Some(Msg::Claimed { customer, held_by }),
+        (Ok(_), None) => None,
+        (Err(e), _) => Some(Msg::Notice {
+            text: e.to_string(),
+            problem: true,
+            reload: false,
+        }),
+    }
+}
+
 /// The answer to one effect; `None` for `Quit`, which the event loop handles itself.
 pub fn execute(
     source: &mut dyn DataSource,
@@ -79,6 +102,7 @@ pub fn execute(
     match effect {
         Effect::Load(r) => Some(load(source, r, as_of)),
         Effect::Write(c) => Some(write(source, c, actor)),
+        Effect::Claim(customer) => claim(source, *customer, actor),
         Effect::Quit => None,
     }
 }

@@ -5,7 +5,10 @@
 use super::log::Log;
 use crate::app::msg::Msg;
 use crate::cli::Context;
-use crate::inbox::{Clock, InboxConfig, InboxOutcome, StoreIngest, Watcher, WatcherConfig};
+use crate::inbox::{
+    Clock, InboxConfig, InboxEvent, InboxOutcome, StoreIngest, Watcher, WatcherConfig,
+};
+use crate::locale::Language;
 use std::sync::Arc;
 use std::sync::mpsc::Sender;
 
@@ -23,10 +26,11 @@ pub fn start(ctx: &Context, out: Sender<Msg>, log: &Log) -> Option<Watcher> {
     };
     let config = WatcherConfig::from_settings(&ctx.settings, config);
     let log_events = log.clone();
+    let lang = ctx.lang;
     let started = Watcher::start_with(config, Box::new(ingest), move |event| {
         log_events.line(&event.describe());
         let _ = out.send(Msg::Notice {
-            text: event.describe(),
+            text: notice(&event, lang),
             problem: matches!(
                 event.outcome,
                 InboxOutcome::Refused(_) | InboxOutcome::Failed(_)
@@ -40,5 +44,102 @@ pub fn start(ctx: &Context, out: Sender<Msg>, log: &Log) -> Option<Watcher> {
             log.line(&format!("inbox watcher not started: {e}"));
             None
         }
+    }
+}
+
+/// The status line's words for an inbox event: short, in the cockpit's language (the log
+/// keeps the full English line with where the file went).
+pub fn notice(event: &InboxEvent, lang: Language) -> String {
+    let file = &event.file;
+    // French puts a space before the colon.
+    let sep = lang.pick(" : ", ": ");
+    match &event.outcome {
+        InboxOutcome::Imported(s) => {
+            let mut parts = Vec::new();
+            let customers = s.customers_inserted + s.customers_updated;
+            if customers > 0 {
+                parts.push(format!(
+                    "{customers} {}",
+                    lang.pick("client(s)", "customer(s)")
+                ));
+            }
+            if s.invoices_inserted > 0 {
+                parts.push(format!(
+                    "{} {}",
+                    s.invoices_inserted,
+                    lang.pick("facture(s)", "invoice(s)")
+                ));
+            }
+            if s.transactions_inserted > 0 || parts.is_empty() {
+                parts.push(format!(
+                    "{} {}",
+                    s.transactions_inserted,
+                    lang.pick("ligne(s) bancaire(s)", "bank line(s)")
+                ));
+            }
+            format!(
+                "{} {file} ({}){sep}{}",
+                lang.pick("Importé", "Imported"),
+                s.format,
+                parts.join(", ")
+            )
+        }
+        InboxOutcome::AlreadyImported { on, .. } => format!(
+            "{file} {} {on}",
+            lang.pick("déjà importé le", "already imported on")
+        ),
+        InboxOutcome::Refused(e) => format!("{} {file}{sep}{e}", lang.pick("Refusé", "Refused")),
+        InboxOutcome::Recovered => format!(
+            "{file} {}",
+            lang.pick(
+                "repris après une importation interrompue",
+                "taken back after an interrupted import"
+            )
+        ),
+        InboxOutcome::Failed(why) => format!(
+            "{file} {}{sep}{why}",
+            lang.pick("réessayé plus tard", "will be tried again")
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::ImportError;
+    use crate::store::import_writer::ImportSummary;
+
+    fn event(outcome: InboxOutcome) -> InboxEvent {
+        InboxEvent {
+            file: "releve.xml".into(),
+            outcome,
+            moved_to: None,
+        }
+    }
+
+    #[test]
+    fn notices_speak_the_cockpit_language_and_say_what_came_in() {
+        let summary = ImportSummary {
+            format: "camt053".into(),
+            transactions_inserted: 12,
+            ..Default::default()
+        };
+        let imported = event(InboxOutcome::Imported(summary));
+        assert_eq!(
+            notice(&imported, Language::Fr),
+            "Importé releve.xml (camt053) : 12 ligne(s) bancaire(s)"
+        );
+        assert_eq!(
+            notice(&imported, Language::En),
+            "Imported releve.xml (camt053): 12 bank line(s)"
+        );
+        let refused = event(InboxOutcome::Refused(
+            ImportError::at_line(3, "bad amount").field("Amt"),
+        ));
+        let text = notice(&refused, Language::En);
+        assert!(
+            text.starts_with("Refused releve.xml: ") && text.contains("line 3"),
+            "{text}"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! The thread that owns the data source: reads and writes run here, so a slow query never
-//! freezes the screen. Each effect is answered by exactly one message on the event channel.
+//! freezes the screen. Each effect is answered by exactly one message on the event channel, bar a claim's
+//! release, which has nothing to say.
 
 use super::executor;
 use super::log::Log;
@@ -91,6 +92,7 @@ fn label(effect: &Effect) -> String {
     match effect {
         Effect::Load(r) => format!("load {}", name(format!("{r:?}"))),
         Effect::Write(c) => format!("write {}", name(format!("{c:?}"))),
+        Effect::Claim(_) => "claim".into(),
         Effect::Quit => "quit".into(),
     }
 }

@@ -103,6 +103,21 @@ pub fn claim(
     }
 }
 
+/// The operator moved to `customer`: their other claims end and this one starts (or is
+/// renewed), in one transaction so that colleagues never see them on two lines.
+pub fn move_to(
+    tx: &Transaction<'_>,
+    customer_id: i64,
+    actor: &Actor,
+    ttl: Duration,
+) -> StoreResult<ClaimOutcome> {
+    tx.execute(
+        "DELETE FROM claims WHERE who = ?1 AND customer_id <> ?2",
+        params![actor.who, customer_id],
+    )?;
+    claim(tx, customer_id, actor, ttl)
+}
+
 /// Releases the actor's own claim; another operator's claim is left alone. Returns whether a
 /// claim was released.
 pub fn release(tx: &Transaction<'_>, customer_id: i64, actor: &Actor) -> StoreResult<bool> {

@@ -113,6 +113,7 @@ pub enum T {
     Script,
     HeldUntil,
     ClaimedBy,
+    AlreadyWorked,
     StaleGate,
     DisputedApart,
     ChannelEmail,
@@ -313,6 +314,10 @@ fn pair(t: T) -> (&'static str, &'static str) {
         Script => ("Script suggéré", "Suggested script"),
         HeldUntil => ("suspendu jusqu'au", "held until"),
         ClaimedBy => ("pris par", "taken by"),
+        AlreadyWorked => (
+            "Un collègue travaille déjà ce client :",
+            "A colleague is already working this customer:",
+        ),
         StaleGate => (
             "Données bancaires anciennes : vérifiez les paiements avant de relancer. Dernières données :",
             "Bank data is stale: check payments before chasing. Newest data:",

@@ -252,6 +252,7 @@ pub fn status(lang: Language, s: &Status) -> (String, bool) {
         Status::SegmentSet => (tr(lang, T::SegmentSet).into(), false),
         Status::Reloaded => (tr(lang, T::Reloaded).into(), false),
         Status::Notice(text, problem) => (text.clone(), *problem),
+        Status::ClaimedBy(who) => (format!("{} {who}", tr(lang, T::AlreadyWorked)), true),
         Status::ReadOnly => (tr(lang, T::ReadOnly).into(), true),
         Status::Failed(Failure::NotAvailable(f)) => (
             format!(

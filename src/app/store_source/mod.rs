@@ -120,13 +120,13 @@ impl StoreSource {
         }
     }
 
-    /// Holds the customer for this operator for `[general] claim_minutes`; says who holds
-    /// it when someone else does.
+    /// Holds the customer for this operator for `[general] claim_minutes`, in place of the
+    /// line they held before; says who holds it when someone else does.
     fn claim_for(&mut self, actor: &Actor, customer: CustomerId) -> SourceResult<Option<String>> {
         let ttl = chrono::Duration::minutes(i64::from(self.settings.full.general.claim_minutes));
         let out = self
             .store
-            .write(|tx| claims::claim(tx, customer, actor, ttl))?;
+            .write(|tx| claims::move_to(tx, customer, actor, ttl))?;
         self.wrote();
         Ok(match out {
             claims::ClaimOutcome::Claimed { .. } => None,

@@ -28,6 +28,7 @@ pub const BUILTIN_TEMPLATES: &[(&str, &str, &str)] = builtin!(
     "reminder_email",
     "call_script",
     "call_script_firm",
+    "call_script_escalation",
     "reminder_letter",
     "formal_notice",
     "small_claim_summary",

@@ -55,6 +55,28 @@ fn the_line_carries_what_the_cockpit_needs() {
 }
 
 #[test]
+fn an_escalation_line_has_its_last_call_script() {
+    let (f, _) = fixture();
+    // 60 days late: past the default ladder's level 5 (45 days).
+    let day = d(2026, 8, 19);
+    let mut f = f;
+    f.bank_line(day, "10.00", "Someone Else", None, false);
+    let q = queue_on(&f, day);
+    let line = &q.lines[0];
+    assert_eq!((line.level, line.channel), (5, Channel::Escalation));
+    let script = line.script.as_deref().unwrap_or_default();
+    assert!(
+        script.contains("Last call before legal recovery - Dupont Frères (DUP), level 5"),
+        "{script}"
+    );
+    assert!(script.contains("F-100"), "{script}");
+    assert!(
+        script.contains("40.00"),
+        "the indemnity is stated: {script}"
+    );
+}
+
+#[test]
 fn a_promise_holds_until_date_plus_grace_then_escalates_when_broken() {
     let (mut f, c) = fixture();
     let stamp = stamp_of(&f, today());

@@ -35,6 +35,10 @@ pub struct ReceivablesState {
     /// Ascending instead of the natural order (largest amounts and names A→Z first).
     pub reversed: bool,
     pub filter: String,
+    /// Indices into the loaded rows, filtered and sorted. Worked out when the data, the
+    /// sort or the filter change, so that neither a frame nor a key press sorts 20,000
+    /// customers.
+    pub order: Vec<usize>,
 }
 
 fn fold(s: &str) -> String {
@@ -45,25 +49,38 @@ fn fold(s: &str) -> String {
         .collect()
 }
 
-/// The rows shown, in order: filtered (code or name, case and accents ignored), then sorted.
-pub fn visible_rows<'a>(
-    view: &'a ReceivablesView,
-    state: &ReceivablesState,
-) -> Vec<&'a ReceivableRow> {
+/// The order of the rows shown: filtered (code or name, case and accents ignored), then
+/// sorted, as indices into `view.rows`.
+pub fn order_rows(view: &ReceivablesView, state: &ReceivablesState) -> Vec<usize> {
     let needle = fold(state.filter.trim());
-    let mut rows: Vec<&ReceivableRow> = view
+    let by_name = state.sort == SortKey::Name;
+    // Folded once per row, not once per comparison.
+    let mut rows: Vec<(usize, String)> = view
         .rows
         .iter()
-        .filter(|r| {
+        .enumerate()
+        .filter(|(_, r)| {
             needle.is_empty() || fold(&r.name).contains(&needle) || fold(&r.code).contains(&needle)
         })
+        .map(|(i, r)| {
+            (
+                i,
+                if by_name {
+                    fold(&r.name)
+                } else {
+                    String::new()
+                },
+            )
+        })
         .collect();
-    rows.sort_by(|a, b| {
+    let rows_of = &view.rows;
+    rows.sort_by(|(ia, fa), (ib, fb)| {
+        let (a, b) = (&rows_of[*ia], &rows_of[*ib]);
         let natural = match state.sort {
             SortKey::Overdue => b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)),
             SortKey::Open => b.open.cmp(&a.open),
             SortKey::OldestLate => b.oldest_days_late.cmp(&a.oldest_days_late),
-            SortKey::Name => fold(&a.name).cmp(&fold(&b.name)),
+            SortKey::Name => fa.cmp(fb),
             SortKey::Code => a.code.cmp(&b.code),
         }
         .then(a.customer_id.cmp(&b.customer_id));
@@ -73,7 +90,19 @@ pub fn visible_rows<'a>(
             natural
         }
     });
-    rows
+    rows.into_iter().map(|(i, _)| i).collect()
+}
+
+/// The rows shown, in the order worked out by the last `resync`.
+pub fn visible_rows<'a>(
+    view: &'a ReceivablesView,
+    state: &ReceivablesState,
+) -> Vec<&'a ReceivableRow> {
+    state
+        .order
+        .iter()
+        .filter_map(|i| view.rows.get(*i))
+        .collect()
 }
 
 pub(crate) fn keys(app: &App) -> Vec<i64> {
@@ -81,9 +110,11 @@ pub(crate) fn keys(app: &App) -> Vec<i64> {
         .receivables
         .as_ref()
         .map(|v| {
-            visible_rows(v, &app.screens.receivables)
+            app.screens
+                .receivables
+                .order
                 .iter()
-                .map(|r| r.customer_id)
+                .filter_map(|i| v.rows.get(*i).map(|r| r.customer_id))
                 .collect()
         })
         .unwrap_or_default()
@@ -122,8 +153,15 @@ pub(super) fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
     vec![]
 }
 
-/// After the order or the filter changed, keep the same customer selected if still shown.
+/// After the data, the order or the filter changed: work the order out again and keep the
+/// same customer selected if still shown.
 pub(crate) fn resync(app: &mut App) {
+    app.screens.receivables.order = app
+        .data
+        .receivables
+        .as_ref()
+        .map(|v| order_rows(v, &app.screens.receivables))
+        .unwrap_or_default();
     let keys = keys(app);
     app.screens.receivables.selection.sync(&keys);
 }

@@ -9,7 +9,7 @@ use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
 use crate::ui::widgets::ageing_bar::AgeingBar;
-use crate::ui::widgets::{pairs, pairs_fit, pane, right, selectable_table, table};
+use crate::ui::widgets::{pairs, pairs_fit, pane, right, selectable_table, table, window};
 use crate::ui::words;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -265,8 +265,13 @@ fn invoices(frame: &mut Frame, area: Rect, ctx: &Ctx, v: &CustomerView, selectio
         right(tr(lang, T::Remaining).into()),
         right(tr(lang, T::Late).into()),
     ]);
-    let rows: Vec<Row> = v
-        .open_invoices
+    // One line for the header.
+    let shown = window(
+        area.height.saturating_sub(1),
+        v.open_invoices.len(),
+        selection,
+    );
+    let rows: Vec<Row> = v.open_invoices[shown.clone()]
         .iter()
         .map(|i| {
             let mut number = clean(&i.number);
@@ -295,7 +300,6 @@ fn invoices(frame: &mut Frame, area: Rect, ctx: &Ctx, v: &CustomerView, selectio
             ])
         })
         .collect();
-    let len = rows.len();
     let widths = vec![
         Constraint::Fill(1),
         Constraint::Length(8),
@@ -307,7 +311,7 @@ fn invoices(frame: &mut Frame, area: Rect, ctx: &Ctx, v: &CustomerView, selectio
         frame,
         area,
         table(rows, widths, header, &ctx.theme),
-        len,
+        shown,
         selection,
         &ctx.theme,
     );

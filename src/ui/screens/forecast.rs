@@ -8,7 +8,7 @@ use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
 use crate::ui::widgets::cash_chart::CashChart;
-use crate::ui::widgets::{pairs_fit, pane, right, selectable_table, table};
+use crate::ui::widgets::{pairs_fit, pane, right, selectable_table, table, window};
 use crate::ui::words;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -190,8 +190,10 @@ fn risks(frame: &mut Frame, area: Rect, ctx: &Ctx, f: &ForecastView) {
 fn customers(frame: &mut Frame, area: Rect, ctx: &Ctx, f: &ForecastView) {
     let lang = ctx.app.lang();
     let (t, fm) = (&ctx.theme, &ctx.fmt);
-    let rows: Vec<Row> = f
-        .inflows
+    let selection = &ctx.app.screens.forecast.selection;
+    // The pane's borders take two lines.
+    let shown = window(area.height.saturating_sub(2), f.inflows.len(), selection);
+    let rows: Vec<Row> = f.inflows[shown.clone()]
         .iter()
         .map(|i| {
             let pushed = i.pushed_days.map(|d| format!("+{d}")).unwrap_or_default();
@@ -203,7 +205,6 @@ fn customers(frame: &mut Frame, area: Rect, ctx: &Ctx, f: &ForecastView) {
             ])
         })
         .collect();
-    let len = rows.len();
     let widths = vec![
         Constraint::Min(8),
         Constraint::Length(9),
@@ -219,12 +220,5 @@ fn customers(frame: &mut Frame, area: Rect, ctx: &Ctx, f: &ForecastView) {
         ),
     };
     let table = Table::new(rows, widths).block(pane(title, t));
-    selectable_table(
-        frame,
-        area,
-        table,
-        len,
-        &ctx.app.screens.forecast.selection,
-        t,
-    );
+    selectable_table(frame, area, table, shown, selection, t);
 }

@@ -5,7 +5,7 @@ use super::loading;
 use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
-use crate::ui::widgets::{pane, right, selectable_table, table};
+use crate::ui::widgets::{pane, right, selectable_table, table, window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -32,8 +32,14 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         Line::from(tr(lang, T::Counts)),
         right("⚠".into()),
     ]);
-    let rows: Vec<Row> = v
-        .imports
+    let selection = &ctx.app.screens.imports;
+    // Borders and header take three lines.
+    let shown = window(
+        list_area.height.saturating_sub(3),
+        v.imports.len(),
+        selection,
+    );
+    let rows: Vec<Row> = v.imports[shown.clone()]
         .iter()
         .map(|i| {
             let mut parts = Vec::new();
@@ -77,8 +83,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         frame,
         list_area,
         table(rows, widths, header, t).block(block),
-        v.imports.len(),
-        &ctx.app.screens.imports,
+        shown,
+        selection,
         t,
     );
 

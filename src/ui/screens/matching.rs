@@ -5,7 +5,7 @@ use crate::app::screens::current_match;
 use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
-use crate::ui::widgets::{pairs, pane, right, selectable_table, table};
+use crate::ui::widgets::{pairs, pane, right, selectable_table, table, window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -65,8 +65,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         Line::from(tr(lang, T::Payer)),
         right(tr(lang, T::Score).into()),
     ]);
-    let rows: Vec<Row> = m
-        .rows
+    let selection = &ctx.app.screens.matching.selection;
+    let shown = window(body.height.saturating_sub(1), m.rows.len(), selection);
+    let rows: Vec<Row> = m.rows[shown.clone()]
         .iter()
         .map(|r| {
             let best = r
@@ -92,8 +93,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         frame,
         body,
         table(rows, widths, header, t),
-        m.rows.len(),
-        &ctx.app.screens.matching.selection,
+        shown,
+        selection,
         t,
     );
 

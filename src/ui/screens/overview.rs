@@ -7,7 +7,7 @@ use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
 use crate::ui::widgets::ageing_bar::AgeingBar;
 use crate::ui::widgets::cash_chart::CashChart;
-use crate::ui::widgets::{pairs, pane, right, selectable_table};
+use crate::ui::widgets::{pairs, pane, right, selectable_table, window};
 use crate::ui::words;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -85,8 +85,13 @@ fn draw_ageing(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         },
         bar,
     );
-    let rows: Vec<Row> = a
-        .top_overdue
+    let selection = &ctx.app.screens.overview;
+    let shown = window(
+        list.height.saturating_sub(1),
+        a.top_overdue.len(),
+        selection,
+    );
+    let rows: Vec<Row> = a.top_overdue[shown.clone()]
         .iter()
         .map(|t| {
             Row::new(vec![
@@ -96,7 +101,6 @@ fn draw_ageing(frame: &mut Frame, area: Rect, ctx: &Ctx) {
             ])
         })
         .collect();
-    let len = rows.len();
     let table = Table::new(
         rows,
         vec![
@@ -106,14 +110,7 @@ fn draw_ageing(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         ],
     )
     .header(Row::new(vec![tr(lang, T::TopOverdue).to_string()]).style(ctx.theme.header()));
-    selectable_table(
-        frame,
-        list,
-        table,
-        len,
-        &ctx.app.screens.overview,
-        &ctx.theme,
-    );
+    selectable_table(frame, list, table, shown, selection, &ctx.theme);
 }
 
 fn draw_signals(frame: &mut Frame, area: Rect, ctx: &Ctx) {

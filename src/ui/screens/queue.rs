@@ -6,7 +6,7 @@ use crate::app::views::{QueueLine, QueueView};
 use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
-use crate::ui::widgets::{pairs, pane, right, selectable_table, table};
+use crate::ui::widgets::{pairs, pane, right, selectable_table, table, window};
 use crate::ui::words;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -103,8 +103,13 @@ fn list(frame: &mut Frame, area: Rect, ctx: &Ctx, q: &QueueView) {
             right(tr(lang, T::Late).into()),
             Line::from(tr(lang, T::Grade)),
         ]);
-        let rows: Vec<Row> = q
-            .lines
+        let selection = &ctx.app.screens.queue;
+        let shown = window(
+            table_area.height.saturating_sub(1),
+            q.lines.len(),
+            selection,
+        );
+        let rows: Vec<Row> = q.lines[shown.clone()]
             .iter()
             .map(|l| {
                 let late = l.invoices.iter().map(|i| i.days_late).max().unwrap_or(0);
@@ -128,8 +133,8 @@ fn list(frame: &mut Frame, area: Rect, ctx: &Ctx, q: &QueueView) {
             frame,
             table_area,
             table(rows, widths, header, t),
-            q.lines.len(),
-            &ctx.app.screens.queue,
+            shown,
+            selection,
             t,
         );
     }

@@ -5,7 +5,7 @@ use crate::app::screens::visible_rows;
 use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
-use crate::ui::widgets::{pairs, pane, right, selectable_table, table};
+use crate::ui::widgets::{pairs, pane, right, selectable_table, table, window};
 use crate::ui::words;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -74,7 +74,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     header.push(right(tr(lang, T::Oldest).into()));
     header.push(Line::from(tr(lang, T::Grade)));
     let f = &ctx.fmt;
-    let table_rows: Vec<Row> = rows
+    let shown = window(body.height.saturating_sub(1), rows.len(), &state.selection);
+    let table_rows: Vec<Row> = rows[shown.clone()]
         .iter()
         .map(|r| {
             let mut cells = vec![
@@ -99,12 +100,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
             Row::new(cells)
         })
         .collect();
-    let len = table_rows.len();
     selectable_table(
         frame,
         body,
         table(table_rows, widths, Row::new(header), &ctx.theme),
-        len,
+        shown,
         &state.selection,
         &ctx.theme,
     );

@@ -4,7 +4,7 @@ use super::{empty, grade_span, loading};
 use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
-use crate::ui::widgets::{pairs, pane, right, selectable_table, table};
+use crate::ui::widgets::{pairs, pane, right, selectable_table, table, window};
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
@@ -50,8 +50,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         Line::from(tr(lang, T::MainReason)),
         right(tr(lang, T::LimitUse).into()),
     ]);
-    let rows: Vec<Row> = s
-        .rows
+    let selection = &ctx.app.screens.signals;
+    let shown = window(inner.height.saturating_sub(1), s.rows.len(), selection);
+    let rows: Vec<Row> = s.rows[shown.clone()]
         .iter()
         .map(|r| {
             let use_style = match r.limit_use_percent {
@@ -84,8 +85,8 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         frame,
         inner,
         table(rows, widths, header, t),
-        s.rows.len(),
-        &ctx.app.screens.signals,
+        shown,
+        selection,
         t,
     );
 

@@ -12,6 +12,7 @@ use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, HighlightSpacing, Paragraph, Row, Table, TableState, Wrap};
+use std::ops::Range;
 
 /// A bordered pane with a title.
 pub fn pane<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
@@ -21,14 +22,37 @@ pub fn pane<'a>(title: impl Into<Line<'a>>, theme: &Theme) -> Block<'a> {
         .title(title.into().style(theme.title()))
 }
 
-/// Draws `table` (of `len` rows) with its selected line reversed and bold behind the `▶`
-/// marker, scrolled so the selection stays in view without jumping (the offset is kept in
-/// the selection between frames).
+/// Which rows of a `len`-row list a table with `lines` lines for rows (its header and
+/// borders left out) shows:
+/// scrolled as little as needed to keep the selection in view, so it does not jump (the
+/// offset is kept in the selection between frames). Screens build only these rows: a
+/// 20,000-customer list costs a screenful per frame, not 20,000 rows.
+pub fn window(lines: u16, len: usize, selection: &Selection) -> Range<usize> {
+    let visible = usize::from(lines).max(1);
+    if len == 0 {
+        selection.offset.set(0);
+        return 0..0;
+    }
+    let selected = selection.index.min(len - 1);
+    let mut offset = selection.offset.get();
+    if selected < offset {
+        offset = selected;
+    } else if selected >= offset + visible {
+        offset = selected + 1 - visible;
+    }
+    // A list that shrank under the offset shows its tail rather than blank lines.
+    offset = offset.min(len.saturating_sub(visible));
+    selection.offset.set(offset);
+    offset..(offset + visible).min(len)
+}
+
+/// Draws `table`, whose rows are those of `shown` (from [`window`]), with the selected line
+/// reversed and bold behind the `▶` marker.
 pub fn selectable_table(
     frame: &mut Frame,
     area: Rect,
     table: Table<'_>,
-    len: usize,
+    shown: Range<usize>,
     selection: &Selection,
     theme: &Theme,
 ) {
@@ -37,12 +61,11 @@ pub fn selectable_table(
         .row_highlight_style(theme.selected())
         .highlight_symbol(MARKER)
         .highlight_spacing(HighlightSpacing::Always);
-    let selected = (len > 0).then(|| selection.index.min(len - 1));
-    let mut state = TableState::new()
-        .with_offset(selection.offset.get().min(len.saturating_sub(1)))
-        .with_selected(selected);
+    // `window` put the selection in `shown`; past the end means the list shrank under it.
+    let selected = (!shown.is_empty())
+        .then(|| selection.index.clamp(shown.start, shown.end - 1) - shown.start);
+    let mut state = TableState::new().with_selected(selected);
     frame.render_stateful_widget(table, area, &mut state);
-    selection.offset.set(state.offset());
 }
 
 /// A table with a bold header row.
@@ -93,4 +116,44 @@ pub fn pairs_fit<'a>(items: Vec<(String, String, Style)>, theme: &Theme, width: 
 /// Right-aligned cell text.
 pub fn right<'a>(s: String) -> Line<'a> {
     Line::from(s).right_aligned()
+}
+
+#[cfg(test)]
+mod window_tests {
+    use super::window;
+    use crate::app::Selection;
+
+    fn at(index: usize) -> Selection {
+        Selection {
+            index,
+            ..Selection::default()
+        }
+    }
+
+    #[test]
+    fn the_window_follows_the_selection_without_jumping() {
+        let mut s = at(0);
+        assert_eq!(window(5, 100, &s), 0..5);
+        s.index = 4;
+        assert_eq!(window(5, 100, &s), 0..5, "still in view: no scroll");
+        s.index = 5;
+        assert_eq!(window(5, 100, &s), 1..6, "one line past the bottom: one line of scroll");
+        s.index = 3;
+        assert_eq!(window(5, 100, &s), 1..6, "back up inside the view: no scroll");
+        s.index = 99;
+        assert_eq!(window(5, 100, &s), 95..100);
+        s.index = 0;
+        assert_eq!(window(5, 100, &s), 0..5);
+    }
+
+    #[test]
+    fn a_list_that_shrinks_or_is_short_shows_no_blank_tail() {
+        let s = at(50);
+        assert_eq!(window(10, 100, &s), 41..51);
+        // Reloaded with 20 rows: the selection is clamped and the tail fills the view.
+        assert_eq!(window(10, 20, &s), 10..20);
+        assert_eq!(window(10, 3, &at(0)), 0..3);
+        assert_eq!(window(10, 0, &at(0)), 0..0);
+        assert_eq!(window(0, 5, &at(2)), 2..3, "a one-line table still shows the selection");
+    }
 }

@@ -13,7 +13,7 @@ use encours::runtime::executor;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 pub struct Cockpit {
     app: App,
@@ -37,11 +37,18 @@ impl Cockpit {
         self.terminal.draw(|f| encours::ui::render(f, app)).unwrap();
     }
 
-    pub fn press(&mut self, spec: &str) {
+    /// A key as the runtime handles it: `update` and a frame at once (loads go to the data
+    /// worker's thread), then the loads it asked for and the frame that shows their data.
+    /// Returns both times from the key.
+    pub fn press(&mut self, spec: &str) -> (Duration, Duration) {
         let key = KeyPress::parse(spec).unwrap();
+        let start = Instant::now();
         let effects = update(&mut self.app, Msg::Key(key));
+        self.draw();
+        let felt = start.elapsed();
         self.run(effects);
         self.draw();
+        (felt, start.elapsed())
     }
 
     pub fn text(&self) -> String {
@@ -50,9 +57,11 @@ impl Cockpit {
     }
 }
 
-/// Opens the database and draws the overview: what `encours` does before its first frame,
-/// minus the terminal set-up.
-pub fn start(db: &Path, settings: &Settings, w: u16, h: u16) -> Cockpit {
+/// Opens the database and draws the overview, as `encours` does minus the terminal set-up:
+/// a first frame at once (panes loading), then the frame with all four panes' data.
+/// Returns the cockpit and the times from the start to each frame.
+pub fn start(db: &Path, settings: &Settings, w: u16, h: u16) -> (Cockpit, Duration, Duration) {
+    let started = Instant::now();
     let store = open(db);
     let source_settings = SourceSettings::from_settings(settings, Language::En)
         .unwrap_or_else(|e| panic!("built-in dunning policy: {e}"));
@@ -72,9 +81,11 @@ pub fn start(db: &Path, settings: &Settings, w: u16, h: u16) -> Cockpit {
     let effects = update(&mut c.app, Msg::Resize(w, h));
     c.run(effects);
     let effects = c.app.start();
+    c.draw();
+    let first = started.elapsed();
     c.run(effects);
     c.draw();
-    c
+    (c, first, started.elapsed())
 }
 
 /// Key presses that walk every screen: scroll, drill down, back, switch.
@@ -83,30 +94,36 @@ pub const KEYS: &[&str] = &[
     "1", "2", "G", "g", "enter", "esc", "3", "enter", "esc", "1",
 ];
 
-pub fn start_samples(db: &Path, settings: &Settings, runs: usize) -> (Stats, String) {
+/// (first frame, first full frame) over `runs` starts, and the full frame's text.
+pub fn start_samples(db: &Path, settings: &Settings, runs: usize) -> (Stats, Stats, String) {
     let mut text = String::new();
-    let stats = super::timing::sample(runs, || {
-        let (c, d) = time(|| start(db, settings, 200, 50));
+    let (mut firsts, mut fulls) = (Vec::new(), Vec::new());
+    for _ in 0..runs.max(1) {
+        let (c, first, full) = start(db, settings, 200, 50);
         text = c.text();
-        d
-    });
-    (stats, text)
+        firsts.push(first);
+        fulls.push(full);
+    }
+    (Stats::new(firsts), Stats::new(fulls), text)
 }
 
-pub fn key_samples(db: &Path, settings: &Settings, runs: usize) -> Stats {
-    let mut all: Vec<Duration> = Vec::new();
+/// (key to redrawn frame, key to the frame showing the data it asked for) over every key.
+pub fn key_samples(db: &Path, settings: &Settings, runs: usize) -> (Stats, Stats) {
+    let (mut felt, mut with_data) = (Vec::new(), Vec::new());
     for _ in 0..runs.max(1) {
-        let mut c = start(db, settings, 200, 50);
+        let (mut c, _, _) = start(db, settings, 200, 50);
         for k in KEYS {
-            all.push(time(|| c.press(k)).1);
+            let (f, d) = c.press(k);
+            felt.push(f);
+            with_data.push(d);
         }
     }
-    Stats::new(all)
+    (Stats::new(felt), Stats::new(with_data))
 }
 
 /// Drawing alone, on each screen in turn, 200×50.
 pub fn frame_samples(db: &Path, settings: &Settings, runs: usize) -> Stats {
-    let mut c = start(db, settings, 200, 50);
+    let (mut c, _, _) = start(db, settings, 200, 50);
     let mut all = Vec::new();
     for screen in ["1", "2", "3", "4", "5", "6", "7"] {
         c.press(screen);

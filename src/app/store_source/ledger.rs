@@ -9,9 +9,10 @@ use crate::domain::ageing::AgeingReport;
 use crate::domain::figures;
 use crate::domain::money::from_minor;
 use crate::store::ageing::ageing_report;
+use crate::store::intel::figures as figures_store;
 use crate::store::{date_from_sql, date_to_sql};
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
 const TOP_OVERDUE: usize = 10;
@@ -66,58 +67,6 @@ fn is_stale(s: &SourceSettings, as_of: NaiveDate, bank: Option<NaiveDate>) -> bo
     bank.is_none_or(|d| (as_of - d).num_days() > i64::from(s.stale_after_days))
 }
 
-fn payables_due_within_30_days(
-    conn: &Connection,
-    s: &SourceSettings,
-    as_of: NaiveDate,
-) -> SourceResult<Decimal> {
-    let minor: i64 = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(amount_minor), 0) FROM supplier_invoices
-             WHERE paid = 0 AND issue_date <= ?1
-               AND COALESCE(due_date, date(issue_date, '+30 days')) <= date(?1, '+30 days')",
-        )?
-        .query_row([date_to_sql(as_of)], |r| r.get(0))?;
-    Ok(from_minor(minor, s.currency))
-}
-
-/// Sales (invoices − credit notes) of each countback period, newest first.
-fn countback_sales(
-    conn: &Connection,
-    s: &SourceSettings,
-    as_of: NaiveDate,
-) -> SourceResult<Vec<figures::PeriodSales>> {
-    let periods = figures::countback_periods(as_of, 24);
-    let Some(first) = periods.last().map(|p| p.0) else {
-        return Ok(Vec::new());
-    };
-    let mut stmt = conn.prepare_cached(
-        "SELECT substr(issue_date, 1, 7),
-                SUM(CASE kind WHEN 'invoice' THEN amount_minor ELSE -amount_minor END)
-         FROM invoices WHERE issue_date BETWEEN ?1 AND ?2 GROUP BY 1",
-    )?;
-    let by_month: Vec<(String, i64)> = stmt
-        .query_map(params![date_to_sql(first), date_to_sql(as_of)], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })?
-        .collect::<Result<_, _>>()?;
-    Ok(periods
-        .iter()
-        .map(|(start, end)| {
-            let month = start.format("%Y-%m").to_string();
-            let minor = by_month
-                .iter()
-                .find(|(m, _)| *m == month)
-                .map_or(0, |(_, v)| *v);
-            figures::PeriodSales {
-                start: *start,
-                end: *end,
-                sales: from_minor(minor, s.currency),
-            }
-        })
-        .collect())
-}
-
 fn report(conn: &Connection, s: &SourceSettings, as_of: NaiveDate) -> SourceResult<AgeingReport> {
     Ok(ageing_report(
         conn,
@@ -134,8 +83,11 @@ pub(super) fn overview(
 ) -> SourceResult<OverviewView> {
     let r = report(conn, s, as_of)?;
     let bank = bank_position(conn, s, as_of)?;
+    // Without any bank balance there is no net cash to speak of, only the payables.
     let net_cash = match bank.balance {
-        Some(b) => Some(b - payables_due_within_30_days(conn, s, as_of)?),
+        Some(_) => Some(
+            figures_store::net_cash_as_of(conn, &s.full.figures, s.default_terms_days, as_of)?.net,
+        ),
         None => None,
     };
     let anything_open = !r.customers.is_empty();
@@ -144,7 +96,7 @@ pub(super) fn overview(
         dso_days: anything_open.then(|| {
             figures::dso_countback(
                 r.total.open,
-                &countback_sales(conn, s, as_of).unwrap_or_default(),
+                &figures_store::countback_sales(conn, as_of).unwrap_or_default(),
             )
             .days
             .round_dp(1)

@@ -6,8 +6,8 @@ use super::history::{
 };
 use crate::domain::ageing::days_past_due;
 use crate::domain::figures::{
-    CeiInputs, KeyFigures, Lateness, PeriodSales, UnpaidCost, cei, countback_periods,
-    dso_countback, dso_simple, net_cash, ratio, sales_to_recover,
+    CeiInputs, FigureSettings, KeyFigures, Lateness, NetCash, PeriodSales, UnpaidCost, cei,
+    countback_periods, dso_countback, dso_simple, net_cash, ratio, sales_to_recover,
 };
 use crate::domain::model::InvoiceKind;
 use crate::store::StoreResult;
@@ -15,11 +15,58 @@ use crate::store::ageing::{customer_names, for_each_open_item};
 use chrono::{Duration, Months, NaiveDate};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
+use std::collections::BTreeMap;
 
 /// Months of sales the countback walks through at most.
 const COUNTBACK_MONTHS: u32 = 24;
 /// How many of the costliest overdue invoices the figures list.
 const COSTLIEST: usize = 10;
+
+fn period_sales(
+    daily: &BTreeMap<NaiveDate, Decimal>,
+    periods: &[(NaiveDate, NaiveDate)],
+) -> Vec<PeriodSales> {
+    periods
+        .iter()
+        .map(|(start, end)| PeriodSales {
+            start: *start,
+            end: *end,
+            sales: sum_between(daily, *start, *end),
+        })
+        .collect()
+}
+
+/// Sales of each countback month, newest first: what DSO by countback walks through.
+pub fn countback_sales(conn: &Connection, as_of: NaiveDate) -> StoreResult<Vec<PeriodSales>> {
+    let periods = countback_periods(as_of, COUNTBACK_MONTHS);
+    let oldest = periods.last().map_or(as_of, |(s, _)| *s);
+    let daily = daily_sales(conn, oldest - Duration::days(1), as_of)?;
+    Ok(period_sales(&daily, &periods))
+}
+
+/// Net cash as DOMAIN.md defines it: the bank balances, less the payables due within the
+/// horizon, the short-term credit drawn and the other short-term debts. The overview's
+/// headline and `report figures` both read it here, so they never disagree.
+pub fn net_cash_as_of(
+    conn: &Connection,
+    figures: &FigureSettings,
+    default_terms_days: u32,
+    as_of: NaiveDate,
+) -> StoreResult<NetCash> {
+    let (bank, bank_date) = bank_position(conn, as_of)?;
+    let payables = payables_due(
+        conn,
+        as_of + Duration::days(i64::from(figures.payables_horizon_days)),
+        default_terms_days,
+    )?;
+    Ok(net_cash(
+        bank,
+        bank_date,
+        payables,
+        figures.short_term_credit_drawn,
+        figures.other_short_term_debts,
+    ))
+}
 
 pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResult<KeyFigures> {
     let mut open = Decimal::ZERO;
@@ -48,19 +95,12 @@ pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResu
         }
     })?;
 
-    let first_period = countback_periods(as_of, COUNTBACK_MONTHS);
-    let oldest = first_period.last().map_or(as_of, |(s, _)| *s);
+    let periods = countback_periods(as_of, COUNTBACK_MONTHS);
+    let oldest = periods.last().map_or(as_of, |(s, _)| *s);
     let cei_start = as_of - Duration::days(i64::from(p.figures.cei_period_days));
     let from = oldest.min(cei_start).min(as_of - Duration::days(90)) - Duration::days(1);
     let daily = daily_sales(conn, from, as_of)?;
-    let countback: Vec<PeriodSales> = first_period
-        .iter()
-        .map(|(start, end)| PeriodSales {
-            start: *start,
-            end: *end,
-            sales: sum_between(&daily, *start, *end),
-        })
-        .collect();
+    let countback = period_sales(&daily, &periods);
     let sales_90 = sum_between(&daily, as_of - Duration::days(89), as_of);
     let dso = dso_countback(open, &countback);
     // Only the periods the countback used are worth showing.
@@ -99,12 +139,6 @@ pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResu
         |paid| lateness.add(paid.amount, paid.days_late()),
     )?;
 
-    let (bank, bank_date) = bank_position(conn, as_of)?;
-    let payables = payables_due(
-        conn,
-        as_of + Duration::days(i64::from(p.figures.payables_horizon_days)),
-        p.default_terms_days,
-    )?;
     let names = customer_names(conn)?;
     let costliest_unpaid = costliest
         .into_iter()
@@ -139,13 +173,7 @@ pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResu
         france_average_days_late: p.figures.france_average_days_late,
         cei: cei(&cei_inputs),
         cei_inputs,
-        net_cash: net_cash(
-            bank,
-            bank_date,
-            payables,
-            p.figures.short_term_credit_drawn,
-            p.figures.other_short_term_debts,
-        ),
+        net_cash: net_cash_as_of(conn, p.figures, p.default_terms_days, as_of)?,
         net_margin_percent: p.figures.net_margin_percent,
         overdue_sales_needed: sales_to_recover(overdue, p.figures.net_margin_percent),
         costliest_unpaid,

@@ -137,9 +137,17 @@ mod window_tests {
         s.index = 4;
         assert_eq!(window(5, 100, &s), 0..5, "still in view: no scroll");
         s.index = 5;
-        assert_eq!(window(5, 100, &s), 1..6, "one line past the bottom: one line of scroll");
+        assert_eq!(
+            window(5, 100, &s),
+            1..6,
+            "one line past the bottom: one line of scroll"
+        );
         s.index = 3;
-        assert_eq!(window(5, 100, &s), 1..6, "back up inside the view: no scroll");
+        assert_eq!(
+            window(5, 100, &s),
+            1..6,
+            "back up inside the view: no scroll"
+        );
         s.index = 99;
         assert_eq!(window(5, 100, &s), 95..100);
         s.index = 0;
@@ -154,6 +162,10 @@ mod window_tests {
         assert_eq!(window(10, 20, &s), 10..20);
         assert_eq!(window(10, 3, &at(0)), 0..3);
         assert_eq!(window(10, 0, &at(0)), 0..0);
-        assert_eq!(window(0, 5, &at(2)), 2..3, "a one-line table still shows the selection");
+        assert_eq!(
+            window(0, 5, &at(2)),
+            2..3,
+            "a one-line table still shows the selection"
+        );
     }
 }

@@ -213,6 +213,7 @@ fn detail(frame: &mut Frame, area: Rect, ctx: &Ctx, l: &QueueLine) {
         ]));
     }
     lines.push(Line::from(Span::styled(tr(lang, T::Script), t.header())));
-    lines.push(Line::from(clean(&l.script)));
+    // The script is written line by line (numbered steps): keep its lines.
+    lines.extend(l.script.lines().map(|line| Line::from(clean(line))));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), area);
 }

@@ -2,15 +2,16 @@
 
 use super::{Actor, StoreError, date_to_sql};
 mod bank;
+mod invoice;
 
 pub use bank::{natural_key, transaction_digest};
 
 use crate::domain::model::{
-    AccountRef, ExternalRating, InvoiceKind, LedgerSettlement, NewBankTransaction, NewCustomer,
-    NewInvoice, NewStatement, NewSupplierInvoice, SourceLocation,
+    AccountRef, ExternalRating, LedgerSettlement, NewBankTransaction, NewCustomer, NewStatement,
+    NewSupplierInvoice, SourceLocation,
 };
 use crate::domain::money::{Currency, to_minor};
-use crate::import::{BankLineSink, Format, ImportBatch, ImportError, ImportWarning, text};
+use crate::import::{BankLineSink, Format, ImportBatch, ImportError, ImportWarning};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -123,6 +124,7 @@ pub struct ImportWriter<'c> {
     summary: ImportSummary,
     actor: &'c Actor,
     bank: bank::BankWriter<'c>,
+    invoices: invoice::InvoiceWriter<'c>,
 }
 
 impl<'c> ImportWriter<'c> {
@@ -150,6 +152,7 @@ impl<'c> ImportWriter<'c> {
             },
             actor,
             bank: bank::BankWriter::new(tx),
+            invoices: invoice::InvoiceWriter::new(tx),
         })
     }
 
@@ -160,7 +163,7 @@ impl<'c> ImportWriter<'c> {
             upsert_customer(tx, customer, summary)?;
         }
         for invoice in &batch.invoices {
-            insert_invoice(tx, invoice, import_id, summary)?;
+            self.invoices.insert(invoice, import_id, summary)?;
         }
         for settlement in &batch.settlements {
             insert_settlement(tx, settlement, import_id, self.actor, summary)?;
@@ -324,113 +327,6 @@ fn upsert_customer(
         summary.customers_inserted += 1;
     }
     Ok(())
-}
-
-fn customer_id(tx: &Transaction<'_>, code: &str) -> rusqlite::Result<Option<i64>> {
-    tx.prepare_cached("SELECT id FROM customers WHERE code = ?1")?
-        .query_row([code], |r| r.get(0))
-        .optional()
-}
-
-fn insert_invoice(
-    tx: &Transaction<'_>,
-    inv: &NewInvoice,
-    import_id: i64,
-    summary: &mut ImportSummary,
-) -> Result<(), WriteError> {
-    let Some(customer) = customer_id(tx, &inv.customer_code)? else {
-        return Err(WriteError::Rejected(
-            ImportError::new(
-                inv.location.clone(),
-                format!(
-                    "invoice {} names customer '{}', who is not known",
-                    inv.number, inv.customer_code
-                ),
-            )
-            .field("customer")
-            .hint("import the customer list first, or add the customer's name to the invoice file"),
-        ));
-    };
-    let amount = minor(inv.amount, inv.currency, &inv.location, "amount")?;
-    let prepaid = minor(inv.prepaid, inv.currency, &inv.location, "prepaid")?;
-    if amount < 0 {
-        return Err(WriteError::Rejected(
-            ImportError::new(
-                inv.location.clone(),
-                format!("invoice {} has a negative amount", inv.number),
-            )
-            .field("amount")
-            .hint("write a credit note as its own document with a positive amount"),
-        ));
-    }
-    // The file name is looked up only for the refusal: with the LEFT JOIN in this per-line
-    // query, SQLite re-prepared the statement on every call (a third of the import's time).
-    let existing: Option<(i64, i64, String, Option<i64>)> = tx
-        .prepare_cached(
-            "SELECT amount_minor, customer_id, currency, import_id
-             FROM invoices WHERE number = ?1 AND kind = ?2",
-        )?
-        .query_row(params![inv.number, inv.kind.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    if let Some((old_amount, old_customer, old_currency, old_import)) = existing {
-        if old_amount == amount && old_customer == customer && old_currency == inv.currency.as_str()
-        {
-            summary.invoices_duplicate += 1;
-            return Ok(());
-        }
-        let old_file: String = tx
-            .query_row(
-                "SELECT file_name FROM imports WHERE id = ?1",
-                [old_import],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(|| "?".into());
-        return Err(WriteError::Rejected(
-            ImportError::new(
-                inv.location.clone(),
-                format!(
-                    "{} {} was already imported from {old_file} with another amount or customer ({} {old_currency})",
-                    kind_word(inv.kind),
-                    inv.number,
-                    crate::domain::money::from_minor(old_amount, inv.currency)
-                ),
-            )
-            .field("number")
-            .hint("invoice numbers must be unique: correct the export, or issue a credit note"),
-        ));
-    }
-    tx.prepare_cached(
-        "INSERT INTO invoices (number, number_key, kind, customer_id, issue_date, due_date,
-            amount_minor, currency, prepaid_minor, disputed, payment_reference, discount_percent, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
-        inv.number,
-        text::normalise_reference(&inv.number),
-        inv.kind.as_str(),
-        customer,
-        date_to_sql(inv.issue_date),
-        inv.due_date.map(date_to_sql),
-        amount,
-        inv.currency.as_str(),
-        prepaid,
-        inv.disputed,
-        inv.payment_reference,
-        inv.discount_percent.map(|d| d.to_string()),
-        import_id,
-    ])?;
-    summary.invoices_inserted += 1;
-    Ok(())
-}
-
-fn kind_word(kind: InvoiceKind) -> &'static str {
-    match kind {
-        InvoiceKind::Invoice => "invoice",
-        InvoiceKind::CreditNote => "credit note",
-    }
 }
 
 fn insert_settlement(

@@ -2,8 +2,8 @@
 //! record of the refusal when it fails. Used by `encours import`, the demo builder and the
 //! inbox watcher alike, so that every path into the database is the same.
 
-use crate::import::{self, ImportError, ParseContext};
-use crate::store::import_writer::{self, ImportSummary, WriteError};
+use crate::import::{self, Format, ImportError, ParseContext};
+use crate::store::import_writer::{self, ImportSummary, ImportWriter, WriteError};
 use crate::store::{Actor, Store, StoreError};
 
 #[derive(Debug)]
@@ -43,9 +43,39 @@ pub fn ingest(
         file_name: file_name.to_string(),
         ..ctx.clone()
     };
-    ingest_with_parser(store, bytes, file_name, actor, |b| {
-        import::parse_bytes(b, &ctx)
-    })
+    // Before any decoding or parsing: a file dropped twice costs one digest.
+    let sha = import_writer::sha256_hex(bytes);
+    if let Some(already) = already_imported(store, &sha)? {
+        return Ok(already);
+    }
+    let (text, format) = match import::decode_and_detect(bytes, &ctx) {
+        Ok(found) => found,
+        Err(e) => return Err(refuse(store, e, file_name, &sha, actor)),
+    };
+    if format == Format::BankCsv {
+        // The one format whose exports run to a million lines: its lines go to the
+        // database as they are read, in the same single transaction.
+        let written = with_import_cache(store, |store| {
+            store.write(|tx| {
+                if let Some((name, on)) = import_writer::previous_import(tx, &sha)? {
+                    return Ok(Err(IngestOutcome::AlreadyImported {
+                        file_name: name,
+                        on,
+                    }));
+                }
+                let mut writer = ImportWriter::begin(tx, Some(format), file_name, &sha, actor)?;
+                let batch = import::bank_csv::parse_into(&text, &ctx, &mut writer)?;
+                writer.finish_streamed(&batch).map(Ok)
+            })
+        });
+        return outcome(store, written, file_name, &sha, actor);
+    }
+    let batch = match import::parse_as(format, &text, &ctx) {
+        Ok(batch) => batch,
+        Err(e) => return Err(refuse(store, e.in_file(file_name), file_name, &sha, actor)),
+    };
+    drop(text);
+    write_parsed(store, &batch, file_name, &sha, actor)
 }
 
 /// [`ingest`] with the parsing step supplied by the caller: the same hash check, single
@@ -59,25 +89,52 @@ pub fn ingest_with_parser(
     parse: impl FnOnce(&[u8]) -> import::ImportResult<import::ImportBatch>,
 ) -> Result<IngestOutcome, IngestError> {
     let sha = import_writer::sha256_hex(bytes);
-    if let Some((file_name, on)) =
-        import_writer::previous_import(store.conn(), &sha).map_err(StoreError::from)?
-    {
-        return Ok(IngestOutcome::AlreadyImported { file_name, on });
+    if let Some(already) = already_imported(store, &sha)? {
+        return Ok(already);
     }
     let batch = match parse(bytes) {
         Ok(batch) => batch,
         Err(e) => return Err(refuse(store, e, file_name, &sha, actor)),
     };
-    let written = store.write(|tx| {
-        // Checked again under the write lock: a concurrent process may have won the race.
-        if let Some((name, on)) = import_writer::previous_import(tx, &sha)? {
-            return Ok(Err(IngestOutcome::AlreadyImported {
-                file_name: name,
-                on,
-            }));
-        }
-        import_writer::write_batch(tx, &batch, file_name, &sha, actor).map(Ok)
+    write_parsed(store, &batch, file_name, &sha, actor)
+}
+
+fn already_imported(store: &Store, sha: &str) -> Result<Option<IngestOutcome>, IngestError> {
+    let found = import_writer::previous_import(store.conn(), sha).map_err(StoreError::from)?;
+    Ok(found.map(|(file_name, on)| IngestOutcome::AlreadyImported { file_name, on }))
+}
+
+type Written = Result<Result<ImportSummary, IngestOutcome>, WriteError>;
+
+fn write_parsed(
+    store: &mut Store,
+    batch: &import::ImportBatch,
+    file_name: &str,
+    sha: &str,
+    actor: &Actor,
+) -> Result<IngestOutcome, IngestError> {
+    let written = with_import_cache(store, |store| {
+        store.write(|tx| {
+            // Checked again under the write lock: a concurrent process may have won the race.
+            if let Some((name, on)) = import_writer::previous_import(tx, sha)? {
+                return Ok(Err(IngestOutcome::AlreadyImported {
+                    file_name: name,
+                    on,
+                }));
+            }
+            import_writer::write_batch(tx, batch, file_name, sha, actor).map(Ok)
+        })
     });
+    outcome(store, written, file_name, sha, actor)
+}
+
+fn outcome(
+    store: &mut Store,
+    written: Written,
+    file_name: &str,
+    sha: &str,
+    actor: &Actor,
+) -> Result<IngestOutcome, IngestError> {
     match written {
         Ok(Ok(summary)) => Ok(IngestOutcome::Imported(summary)),
         Ok(Err(already)) => Ok(already),
@@ -85,11 +142,33 @@ pub fn ingest_with_parser(
             store,
             e.in_file(file_name.to_string()),
             file_name,
-            &sha,
+            sha,
             actor,
         )),
         Err(WriteError::Store(e)) => Err(IngestError::Store(e)),
     }
+}
+
+/// Page cache for an import's transaction, in KiB. SQLite's default of 2 MB makes a large
+/// import spill its dirty index pages to the WAL and read them back line after line; the
+/// cache only grows as far as the import needs, and is given back afterwards.
+const IMPORT_CACHE_KIB: i64 = 32 * 1024;
+
+fn with_import_cache<T>(store: &mut Store, f: impl FnOnce(&mut Store) -> T) -> T {
+    let previous: Option<i64> = store
+        .conn()
+        .pragma_query_value(None, "cache_size", |r| r.get(0))
+        .ok();
+    let raised = store
+        .conn()
+        .pragma_update(None, "cache_size", -IMPORT_CACHE_KIB)
+        .is_ok();
+    let result = f(store);
+    if let (true, Some(previous)) = (raised, previous) {
+        // Best effort: a cache left larger only costs memory, never correctness.
+        let _ = store.conn().pragma_update(None, "cache_size", previous);
+    }
+    result
 }
 
 fn refuse(

@@ -98,23 +98,48 @@ pub(crate) fn is_placeholder_ref(s: &str) -> bool {
 
 /// Words with which banks label a returned transfer or a rejected debit.
 pub(crate) fn mentions_return(text: &str) -> bool {
+    if text.is_ascii() {
+        return ascii_mentions_return(text.as_bytes());
+    }
     let upper = crate::import::detect::fold_accents(&text.to_lowercase()).to_uppercase();
-    const WORDS: [&str; 12] = [
-        "RETOURE",
-        "RUECKUEBERWEISUNG",
-        "RUCKUBERWEISUNG",
-        "RUECKLASTSCHRIFT",
-        "RUCKLASTSCHRIFT",
-        "STORNO",
-        "TERUGBOEKING",
-        "STORNERING",
-        "REJET",
-        "IMPAYE",
-        "RETOUR VIR",
-        "RETOUR PRLV",
-    ];
-    WORDS.iter().any(|w| upper.contains(w))
+    RETURN_WORDS.iter().any(|w| upper.contains(w))
 }
+
+/// [`mentions_return`] without allocating, for the ASCII labels nearly every bank line has
+/// (folding accents and case changes nothing else there). Runs once per imported line.
+fn ascii_mentions_return(text: &[u8]) -> bool {
+    (0..text.len()).any(|i| {
+        let first = text[i].to_ascii_uppercase();
+        // Grouped by first letter: most positions are ruled out at once.
+        let words: &[&str] = match first {
+            b'R' => &RETURN_WORDS[..8],
+            b'S' => &RETURN_WORDS[8..10],
+            b'T' => &RETURN_WORDS[10..11],
+            b'I' => &RETURN_WORDS[11..],
+            _ => return false,
+        };
+        words.iter().any(|w| {
+            text.get(i..i + w.len())
+                .is_some_and(|win| win.eq_ignore_ascii_case(w.as_bytes()))
+        })
+    })
+}
+
+/// Sorted by first letter for [`ascii_mentions_return`]: R, S, T, I.
+const RETURN_WORDS: [&str; 12] = [
+    "RETOURE",
+    "RUECKUEBERWEISUNG",
+    "RUCKUBERWEISUNG",
+    "RUECKLASTSCHRIFT",
+    "RUCKLASTSCHRIFT",
+    "REJET",
+    "RETOUR VIR",
+    "RETOUR PRLV",
+    "STORNO",
+    "STORNERING",
+    "TERUGBOEKING",
+    "IMPAYE",
+];
 
 /// Reads a `yymmdd` or `ddmmyy` date with the century pivot SWIFT and CFONB use in
 /// practice: 70–99 are 19xx, 00–69 are 20xx.
@@ -139,30 +164,56 @@ pub(crate) fn full_year(yy: u32) -> u32 {
 /// (`12,50`, `1.234,56`, `12.50`) settles it for values such as `1,234` that could be read
 /// either way. Conflicting evidence leaves the per-value guess of [`DecimalStyle::Auto`].
 pub(crate) fn infer_decimal_style<'a>(values: impl IntoIterator<Item = &'a str>) -> DecimalStyle {
-    let (mut comma, mut dot) = (false, false);
+    let mut evidence = DecimalEvidence::default();
     for v in values {
-        let s: String = v
-            .chars()
-            .filter(|c| c.is_ascii_digit() || *c == ',' || *c == '.')
-            .collect();
-        let Some(pos) = s.rfind([',', '.']) else {
-            continue;
+        evidence.add(v);
+    }
+    evidence.style()
+}
+
+/// [`infer_decimal_style`] fed one value at a time, for readers that stream their rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DecimalEvidence {
+    comma: bool,
+    dot: bool,
+}
+
+impl DecimalEvidence {
+    pub(crate) fn add(&mut self, v: &str) {
+        // Only the digits and marks count; kept on the stack since this runs per cell.
+        let mut last_mark = None;
+        let (mut len, mut has_comma, mut has_dot) = (0usize, false, false);
+        for b in v.bytes() {
+            match b {
+                b'0'..=b'9' => len += 1,
+                b',' | b'.' => {
+                    last_mark = Some((b, len));
+                    len += 1;
+                    has_comma |= b == b',';
+                    has_dot |= b == b'.';
+                }
+                _ => {}
+            }
+        }
+        let Some((mark, pos)) = last_mark else {
+            return;
         };
-        let mark = s.as_bytes()[pos];
-        let after = s.len() - pos - 1;
-        let both = s.contains(',') && s.contains('.');
-        if both || after != 3 {
+        let after = len - pos - 1;
+        if (has_comma && has_dot) || after != 3 {
             if mark == b',' {
-                comma = true
+                self.comma = true
             } else {
-                dot = true
+                self.dot = true
             }
         }
     }
-    match (comma, dot) {
-        (true, false) => DecimalStyle::Comma,
-        (false, true) => DecimalStyle::Dot,
-        _ => DecimalStyle::Auto,
+
+    pub(crate) fn style(&self) -> DecimalStyle {
+        match (self.comma, self.dot) {
+            (true, false) => DecimalStyle::Comma,
+            (false, true) => DecimalStyle::Dot,
+            _ => DecimalStyle::Auto,
+        }
     }
 }
 
@@ -179,27 +230,55 @@ pub(crate) enum DateOrder {
 
 /// Looks at `a/b/…` dates (any of `/ . -` as separator; ISO dates are skipped).
 pub(crate) fn infer_date_order<'a>(values: impl IntoIterator<Item = &'a str>) -> DateOrder {
-    let (mut day_first, mut month_first) = (false, false);
+    let mut evidence = DateEvidence::default();
     for v in values {
-        let parts: Vec<u32> = v
+        evidence.add(v);
+    }
+    evidence.order()
+}
+
+/// [`infer_date_order`] fed one value at a time, for readers that stream their rows.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct DateEvidence {
+    day_first: bool,
+    month_first: bool,
+}
+
+impl DateEvidence {
+    pub(crate) fn add(&mut self, v: &str) {
+        let mut parts = [0u32; 2];
+        let mut found = 0;
+        for p in v
             .split(|c: char| !c.is_ascii_digit())
             .filter(|p| !p.is_empty())
             .take(2)
-            .map_while(|p| if p.len() <= 2 { p.parse().ok() } else { None })
-            .collect();
-        if let [a, b] = parts[..] {
+        {
+            // A part longer than two digits is a year: what follows does not count.
+            match (p.len() <= 2).then(|| p.parse::<u32>().ok()).flatten() {
+                Some(n) => {
+                    parts[found] = n;
+                    found += 1;
+                }
+                None => break,
+            }
+        }
+        if found == 2 {
+            let [a, b] = parts;
             if a > 12 && b <= 12 {
-                day_first = true;
+                self.day_first = true;
             } else if b > 12 && a <= 12 {
-                month_first = true;
+                self.month_first = true;
             }
         }
     }
-    match (day_first, month_first) {
-        (true, false) => DateOrder::DayFirst,
-        (false, true) => DateOrder::MonthFirst,
-        (true, true) => DateOrder::Conflicting,
-        (false, false) => DateOrder::Ambiguous,
+
+    pub(crate) fn order(&self) -> DateOrder {
+        match (self.day_first, self.month_first) {
+            (true, false) => DateOrder::DayFirst,
+            (false, true) => DateOrder::MonthFirst,
+            (true, true) => DateOrder::Conflicting,
+            (false, false) => DateOrder::Ambiguous,
+        }
     }
 }
 
@@ -355,5 +434,15 @@ mod tests {
         assert!(mentions_return("Konto gesperrt Rueckueberweisung"));
         assert!(mentions_return("REJET PRLV SEPA"));
         assert!(!mentions_return("VIR SEPA RECU FACTURE 12"));
+        assert!(mentions_return("retour vir sepa"));
+        assert!(mentions_return("Impayé prlv"));
+        assert!(!mentions_return("Rejeu"));
+        assert!(!mentions_return("REJE"));
+        for word in RETURN_WORDS {
+            assert!(
+                mentions_return(&format!("x {} y", word.to_lowercase())),
+                "{word}"
+            );
+        }
     }
 }

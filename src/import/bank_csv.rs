@@ -7,21 +7,58 @@
 //! columns, decimal comma or dot, pending lines, a running balance.
 
 mod layout;
+mod records;
 mod rows;
 
-use crate::domain::model::{AccountRef, Balance, NewStatement, SourceLocation};
-use crate::import::bank_common::{
-    DateOrder, check_balances, infer_date_order, infer_decimal_style,
-};
+use crate::domain::model::{AccountRef, Balance, NewBankTransaction, NewStatement, SourceLocation};
+use crate::domain::money::Currency;
+use crate::import::bank_common::{DateEvidence, DateOrder, DecimalEvidence};
 use crate::import::csv_profile::{CsvProfile, DecimalMark, builtin_profiles};
 use crate::import::text::{DecimalStyle, normalise_iban};
-use crate::import::{Format, ImportBatch, ImportError, ImportResult, ParseContext};
+use crate::import::{BankLineSink, Format, ImportBatch, ImportError, ImportResult, ParseContext};
 use chrono::NaiveDate;
 use layout::Layout;
+use records::Records;
 use rows::{Row, RowOutcome, RowReader};
 use rust_decimal::Decimal;
 
 pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
+    let mut collected = Collect::default();
+    let mut batch = parse_into(text, ctx, &mut collected)?;
+    for (statement, lines) in batch.statements.iter_mut().zip(collected.0) {
+        statement.transactions = lines;
+    }
+    Ok(batch)
+}
+
+/// Keeps every line, for [`parse`].
+#[derive(Default)]
+struct Collect(Vec<Vec<NewBankTransaction>>);
+
+impl BankLineSink for Collect {
+    type Error = ImportError;
+
+    fn statement(&mut self, _account: &AccountRef) -> ImportResult<()> {
+        self.0.push(Vec::new());
+        Ok(())
+    }
+
+    fn line(&mut self, statement: usize, line: NewBankTransaction) -> ImportResult<()> {
+        if let Some(lines) = self.0.get_mut(statement) {
+            lines.push(line);
+        }
+        Ok(())
+    }
+}
+
+/// Reads the file and hands each bank line to `sink` as soon as it is read, so that a
+/// million-line export is never held whole. The batch returned holds the statements
+/// (account and closing balance, without their lines) and the warnings.
+pub fn parse_into<S: BankLineSink>(
+    text: &str,
+    ctx: &ParseContext,
+    sink: &mut S,
+) -> Result<ImportBatch, S::Error> {
     let mut batch = ImportBatch::new(Format::BankCsv);
     let profiles: Vec<CsvProfile> = ctx
         .csv_profiles
@@ -33,11 +70,9 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let first: String = first.chars().take(120).collect();
         return Err(ImportError::at_line(1, format!("no CSV profile recognises the columns of this bank export (\"{first}\")"))
-            .hint("add a profile for its columns under [[import.csv_profiles]] in your config file (--config, or ~/.config/encours/config.toml); config/csv_profiles.toml has examples to copy"));
+            .hint("add a profile for its columns under [[import.csv_profiles]] in your config file (--config, or ~/.config/encours/config.toml); config/csv_profiles.toml has examples to copy").into());
     };
-    let rows = read_rows(text, &layout)?;
-    let style = decimal_style(&layout, &rows);
-    let day_first = day_first(&layout, &rows)?;
+    let (style, day_first) = settle_styles(text, &layout)?;
     let preamble_lines: Vec<&str> = text.lines().take(layout.header_line).collect();
     let preamble = layout::read_preamble(&preamble_lines, layout.delimiter, day_first);
     let reader = RowReader {
@@ -53,51 +88,60 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
         .or(preamble.number.clone())
         .or(layout.profile.account.clone());
     let mut groups: Vec<Group> = Vec::new();
-    for row in &rows {
+    let mut records = Records::new(text, &layout);
+    let mut record = csv::StringRecord::new();
+    while let Some(line) = records.next(&mut record)? {
+        let row = Row {
+            line,
+            cells: &record,
+        };
         let RowOutcome::Lines {
             account,
             lines,
             balance,
-        } = reader.read(row, &mut batch)?
+        } = reader.read(&row, &mut batch)?
         else {
             continue;
         };
-        let key = account.or(default_account.clone());
-        let i = match groups.iter().position(|g| g.key == key) {
+        let key = account.as_deref().or(default_account.as_deref());
+        let i = match groups.iter().position(|g| g.key.as_deref() == key) {
             Some(i) => i,
             None => {
-                groups.push(Group::new(key, row.line));
+                let currency = lines.first().map_or(ctx.default_currency, |t| t.currency);
+                let group = Group::new(key.map(str::to_string), currency);
+                sink.statement(&group.account)?;
+                groups.push(group);
                 groups.len() - 1
             }
         };
-        let g = &mut groups[i];
         if let (Some(balance), Some(first)) = (balance, lines.first()) {
-            g.balances.push((first.booking_date, balance));
+            groups[i].closing.see(first.booking_date, balance);
         }
-        g.statement.transactions.extend(lines);
+        for l in lines {
+            sink.line(i, l)?;
+        }
     }
     if groups.is_empty() {
         return Err(ImportError::at_line(
             layout.header_line + 1,
             "the file has a header but no bank line",
         )
-        .hint("export a period that has transactions"));
+        .hint("export a period that has transactions")
+        .into());
     }
+    // CSV exports give no opening balance, so there is no sum of lines to check here.
     let only_one = groups.len() == 1;
-    for mut g in groups {
-        let currency = g
-            .statement
-            .transactions
-            .first()
-            .map_or(ctx.default_currency, |t| t.currency);
-        g.statement.account = account_ref(g.key.as_deref(), currency);
-        g.statement.closing = g.closing(currency).or_else(|| {
+    for g in groups {
+        let closing = g.closing.balance(g.currency).or_else(|| {
             only_one
-                .then(|| layout::preamble_balance(&preamble, currency))
+                .then(|| layout::preamble_balance(&preamble, g.currency))
                 .flatten()
         });
-        check_balances(&g.statement, SourceLocation::Line(g.line), &mut batch);
-        batch.statements.push(g.statement);
+        batch.statements.push(NewStatement {
+            account: g.account,
+            closing,
+            ..Default::default()
+        });
     }
     if batch.statements.iter().all(|s| s.account.key().is_none()) {
         batch.warn(
@@ -110,37 +154,59 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
 
 struct Group {
     key: Option<String>,
-    line: usize,
-    statement: NewStatement,
-    /// (booking date, running balance after the line), in file order.
-    balances: Vec<(NaiveDate, Decimal)>,
+    account: AccountRef,
+    currency: Currency,
+    closing: Closing,
 }
 
 impl Group {
-    fn new(key: Option<String>, line: usize) -> Group {
+    fn new(key: Option<String>, currency: Currency) -> Group {
         Group {
+            account: account_ref(key.as_deref(), currency),
             key,
-            line,
-            statement: NewStatement::default(),
-            balances: Vec::new(),
+            currency,
+            closing: Closing::default(),
+        }
+    }
+}
+
+/// The running balance of the newest line, followed as the lines go by. Exports list lines
+/// oldest or newest first, and within a day in that same order, so the direction of the
+/// file decides which of the newest day's lines came last: the first one seen on that day
+/// when the file runs newest first, else the last one.
+#[derive(Default)]
+struct Closing {
+    first: Option<NaiveDate>,
+    last: Option<NaiveDate>,
+    /// The first and the last balance seen on the newest day so far.
+    newest_first_seen: Option<(NaiveDate, Decimal)>,
+    newest_last_seen: Option<(NaiveDate, Decimal)>,
+}
+
+impl Closing {
+    fn see(&mut self, date: NaiveDate, balance: Decimal) {
+        self.first.get_or_insert(date);
+        self.last = Some(date);
+        match self.newest_first_seen {
+            Some((d, _)) if d >= date => {}
+            _ => self.newest_first_seen = Some((date, balance)),
+        }
+        match self.newest_last_seen {
+            Some((d, _)) if d > date => {}
+            _ => self.newest_last_seen = Some((date, balance)),
         }
     }
 
-    /// The running balance of the newest line. Exports list lines oldest or newest first,
-    /// and within a day in that same order, so the direction of the file decides which of
-    /// the newest day's lines came last.
-    fn closing(&self, currency: crate::domain::money::Currency) -> Option<Balance> {
-        let (first, last) = (self.balances.first()?, self.balances.last()?);
-        let newest_first = first.0 > last.0;
-        let mut best = first;
-        for b in &self.balances {
-            if b.0 > best.0 || (b.0 == best.0 && !newest_first) {
-                best = b;
-            }
-        }
+    fn balance(&self, currency: Currency) -> Option<Balance> {
+        let newest_first = self.first? > self.last?;
+        let (date, amount) = if newest_first {
+            self.newest_first_seen?
+        } else {
+            self.newest_last_seen?
+        };
         Some(Balance {
-            date: best.0,
-            amount: best.1,
+            date,
+            amount,
             currency,
         })
     }
@@ -167,82 +233,42 @@ fn account_ref(key: Option<&str>, currency: crate::domain::money::Currency) -> A
     }
 }
 
-fn read_rows(text: &str, layout: &Layout) -> ImportResult<Vec<Row>> {
-    let body = &text[layout.header_offset..];
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(layout.delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(body.as_bytes());
-    let mut rows = Vec::new();
-    // The reader's own line numbers drift by one after a CRLF, so lines are counted from
-    // the byte offset of each record, skipping the end of the previous line.
-    let bytes = body.as_bytes();
-    let (mut counted_to, mut line_at) = (0usize, 1usize);
-    for (i, record) in reader.records().enumerate() {
-        let record = record.map_err(|e| {
-            let line = e.position().map_or(0, |p| p.line() as usize);
-            ImportError::at_line(
-                layout.header_line + line.max(1),
-                format!("the CSV cannot be read: {e}"),
-            )
-            .hint("export the file again; if it was edited, check its quotes")
-        })?;
-        let mut start = record
-            .position()
-            .map_or(counted_to, |p| p.byte() as usize)
-            .min(bytes.len());
-        while start < bytes.len() && matches!(bytes[start], b'\r' | b'\n') {
-            start += 1;
-        }
-        if start >= counted_to {
-            line_at += bytes[counted_to..start]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count();
-            counted_to = start;
-        }
-        if i == 0 {
-            continue;
-        }
-        rows.push(Row {
-            line: layout.header_line + line_at,
-            cells: record.iter().map(str::to_string).collect(),
-        });
-    }
-    Ok(rows)
-}
-
-fn cells<'a>(rows: &'a [Row], cols: &[Option<usize>]) -> Vec<&'a str> {
-    rows.iter()
-        .flat_map(|r| {
-            cols.iter()
-                .filter_map(|c| c.and_then(|i| r.cells.get(i)).map(|s| s.as_str()))
-        })
-        .collect()
-}
-
-fn decimal_style(layout: &Layout, rows: &[Row]) -> DecimalStyle {
+/// How the file writes amounts and dates, decided from all of its values before any line
+/// is read (a first pass over the records, only when the profile leaves either open).
+fn settle_styles(text: &str, layout: &Layout) -> ImportResult<(DecimalStyle, bool)> {
     let c = &layout.columns;
-    match layout.profile.decimal_mark {
-        DecimalMark::Dot => DecimalStyle::Dot,
-        DecimalMark::Comma => DecimalStyle::Comma,
-        DecimalMark::Auto => infer_decimal_style(cells(
-            rows,
-            &[c.amount, c.debit, c.credit, c.balance, c.fee],
-        )),
+    let fixed_style = match layout.profile.decimal_mark {
+        DecimalMark::Dot => Some(DecimalStyle::Dot),
+        DecimalMark::Comma => Some(DecimalStyle::Comma),
+        DecimalMark::Auto => None,
+    };
+    let guess_dates = layout.profile.guess_date_order;
+    let (mut amounts, mut dates) = (DecimalEvidence::default(), DateEvidence::default());
+    if fixed_style.is_none() || guess_dates {
+        let amount_cols: Vec<usize> = [c.amount, c.debit, c.credit, c.balance, c.fee]
+            .into_iter()
+            .flatten()
+            .collect();
+        let date_cols: Vec<usize> = [c.date, c.value_date].into_iter().flatten().collect();
+        let mut records = Records::new(text, layout);
+        let mut record = csv::StringRecord::new();
+        while records.next(&mut record)?.is_some() {
+            for cell in amount_cols.iter().filter_map(|i| record.get(*i)) {
+                amounts.add(cell);
+            }
+            for cell in date_cols.iter().filter_map(|i| record.get(*i)) {
+                dates.add(cell);
+            }
+        }
     }
-}
-
-fn day_first(layout: &Layout, rows: &[Row]) -> ImportResult<bool> {
-    if !layout.profile.guess_date_order {
-        return Ok(layout.profile.day_first);
+    let style = fixed_style.unwrap_or_else(|| amounts.style());
+    if !guess_dates {
+        return Ok((style, layout.profile.day_first));
     }
-    let c = &layout.columns;
-    match infer_date_order(cells(rows, &[c.date, c.value_date])) {
-        DateOrder::DayFirst => Ok(true),
-        DateOrder::MonthFirst => Ok(false),
-        DateOrder::Ambiguous => Ok(layout.profile.day_first),
+    match dates.order() {
+        DateOrder::DayFirst => Ok((style, true)),
+        DateOrder::MonthFirst => Ok((style, false)),
+        DateOrder::Ambiguous => Ok((style, layout.profile.day_first)),
         DateOrder::Conflicting => Err(ImportError::at_line(
             layout.header_line + 2,
             "the dates mix day/month and month/day order",

@@ -29,8 +29,8 @@ pub mod ubl;
 pub use detect::{Detection, Format, detect};
 
 use crate::domain::model::{
-    ExternalRating, LedgerSettlement, NewCustomer, NewInvoice, NewStatement, NewSupplierInvoice,
-    SourceLocation,
+    AccountRef, ExternalRating, LedgerSettlement, NewBankTransaction, NewCustomer, NewInvoice,
+    NewStatement, NewSupplierInvoice, SourceLocation,
 };
 use crate::domain::money::Currency;
 use serde::Serialize;
@@ -126,6 +126,21 @@ impl ImportError {
 
 pub type ImportResult<T> = Result<T, ImportError>;
 
+/// Where a streaming reader hands its bank lines as it reads them, so that a large export
+/// is written while it is read instead of being held whole in an [`ImportBatch`].
+pub trait BankLineSink {
+    /// A refusal of the file converts into the sink's error, so that reading and writing
+    /// stop at the first problem of either.
+    type Error: From<ImportError>;
+
+    /// A statement (one account of the file) starts; statements are numbered from 0 in the
+    /// order of these calls.
+    fn statement(&mut self, account: &AccountRef) -> Result<(), Self::Error>;
+
+    /// A line of statement number `statement`.
+    fn line(&mut self, statement: usize, line: NewBankTransaction) -> Result<(), Self::Error>;
+}
+
 /// Limits that keep a hostile file from exhausting memory.
 pub const MAX_FILE_BYTES: usize = 512 * 1024 * 1024;
 
@@ -151,6 +166,16 @@ impl Default for ParseContext {
 
 /// Detects the format of `bytes` and parses them. The error names the file.
 pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch> {
+    let (text, format) = decode_and_detect(bytes, ctx)?;
+    parse_as(format, &text, ctx).map_err(|e| e.in_file(ctx.file_name.clone()))
+}
+
+/// The first half of [`parse_bytes`]: the file's text (borrowed from `bytes` when it needs
+/// no conversion) and its format, or the refusal naming the file.
+pub fn decode_and_detect<'b>(
+    bytes: &'b [u8],
+    ctx: &ParseContext,
+) -> ImportResult<(std::borrow::Cow<'b, str>, Format)> {
     let in_file = |e: ImportError| e.in_file(ctx.file_name.clone());
     if bytes.len() > MAX_FILE_BYTES {
         return Err(in_file(
@@ -171,7 +196,7 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
                 .hint("export it again from the bank or accounting tool"),
         ));
     }
-    let (text, _charset) = text::decode(bytes);
+    let (text, _charset) = text::decode_borrowed(bytes);
     let format = match detect(&text) {
         Detection::Known(format) => format,
         Detection::Unsupported(what) => {
@@ -188,7 +213,7 @@ pub fn parse_bytes(bytes: &[u8], ctx: &ParseContext) -> ImportResult<ImportBatch
             .hint("if it is a CSV export, add a profile for its columns under [[import.csv_profiles]] in your config file (see config/csv_profiles.toml)")));
         }
     };
-    parse_as(format, &text, ctx).map_err(in_file)
+    Ok((text, format))
 }
 
 /// Parses already-decoded text as the given format.

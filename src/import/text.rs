@@ -3,6 +3,7 @@
 
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::borrow::Cow;
 use std::str::FromStr;
 use unicode_normalization::UnicodeNormalization;
 
@@ -21,24 +22,36 @@ pub enum Charset {
 /// carries a BOM, else Windows-1252: in practice the only other encoding French and German
 /// bank exports use, and one that can decode any byte sequence.
 pub fn decode(bytes: &[u8]) -> (String, Charset) {
+    let (text, charset) = decode_borrowed(bytes);
+    (text.into_owned(), charset)
+}
+
+/// [`decode`] that borrows the bytes when they already are NFC UTF-8 without a BOM (nearly
+/// every file): a large export is then not copied at all.
+pub fn decode_borrowed(bytes: &[u8]) -> (Cow<'_, str>, Charset) {
     let (text, charset) = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        (String::from_utf8_lossy(rest).into_owned(), Charset::Utf8Bom)
+        (String::from_utf8_lossy(rest), Charset::Utf8Bom)
     } else if bytes.starts_with(b"\xFF\xFE") {
         let (t, _, _) = encoding_rs::UTF_16LE.decode(bytes);
-        (t.into_owned(), Charset::Utf16Le)
+        (t, Charset::Utf16Le)
     } else if bytes.starts_with(b"\xFE\xFF") {
         let (t, _, _) = encoding_rs::UTF_16BE.decode(bytes);
-        (t.into_owned(), Charset::Utf16Be)
+        (t, Charset::Utf16Be)
     } else {
         match std::str::from_utf8(bytes) {
-            Ok(s) => (s.to_string(), Charset::Utf8),
+            Ok(s) => (Cow::Borrowed(s), Charset::Utf8),
             Err(_) => {
                 let (t, _, _) = encoding_rs::WINDOWS_1252.decode(bytes);
-                (t.into_owned(), Charset::Windows1252)
+                (t, Charset::Windows1252)
             }
         }
     };
-    (nfc(&text), charset)
+    let text = if text.is_ascii() || unicode_normalization::is_nfc(&text) {
+        text
+    } else {
+        Cow::Owned(text.nfc().collect())
+    };
+    (text, charset)
 }
 
 pub fn nfc(s: &str) -> String {
@@ -52,6 +65,9 @@ pub fn nfc(s: &str) -> String {
 /// Trims, folds runs of white space (including NBSP and line breaks) into one space, and
 /// drops control characters so that imported text can never drive the terminal.
 pub fn clean(s: &str) -> String {
+    if is_clean_ascii(s.as_bytes()) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut pending_space = false;
     for c in s.chars() {
@@ -68,6 +84,18 @@ pub fn clean(s: &str) -> String {
         }
     }
     out
+}
+
+/// Whether [`clean`] would give `s` back unchanged, checked without building anything:
+/// printable ASCII, single spaces, nothing to trim. Most cells of an export are.
+fn is_clean_ascii(b: &[u8]) -> bool {
+    let (Some(first), Some(last)) = (b.first(), b.last()) else {
+        return true;
+    };
+    *first != b' '
+        && *last != b' '
+        && b.iter().all(|c| (b' '..=b'~').contains(c))
+        && !b.windows(2).any(|w| w == b"  ")
 }
 
 /// `clean`, then `None` when nothing is left.
@@ -93,6 +121,10 @@ pub enum DecimalStyle {
 /// currency symbols and codes around it, thousands separators (space, NBSP, `'`, `.` or `,`),
 /// a trailing decimal mark with no digits (`9,`), or no mark at all (`500`).
 pub fn parse_amount(raw: &str, style: DecimalStyle) -> Option<Decimal> {
+    plain_amount(raw.as_bytes(), style).or_else(|| general_amount(raw, style))
+}
+
+fn general_amount(raw: &str, style: DecimalStyle) -> Option<Decimal> {
     let mut s: String = raw
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '\u{a0}' && *c != '\u{202f}' && *c != '\'')
@@ -182,10 +214,83 @@ pub fn parse_amount(raw: &str, style: DecimalStyle) -> Option<Decimal> {
     Some(if negative { -value } else { value })
 }
 
+/// The common shape `-1234,56` (optional minus, digits, a decimal mark the style reads as
+/// such, one or two decimals) read without building strings; `None` for anything else,
+/// which the general reader then handles. Gives exactly what the general reader gives.
+fn plain_amount(b: &[u8], style: DecimalStyle) -> Option<Decimal> {
+    let (negative, b) = match b {
+        [b'-', rest @ ..] => (true, rest),
+        _ => (false, b),
+    };
+    let int_len = b.iter().take_while(|c| c.is_ascii_digit()).count();
+    if int_len == 0 || int_len > 15 {
+        return None;
+    }
+    let (int, rest) = b.split_at(int_len);
+    let frac: &[u8] = match rest {
+        [] => &[],
+        [mark, frac @ ..] => {
+            let is_decimal = matches!(
+                (*mark, style),
+                (b',', DecimalStyle::Comma | DecimalStyle::Auto)
+                    | (b'.', DecimalStyle::Dot | DecimalStyle::Auto)
+            );
+            if !is_decimal || !(1..=2).contains(&frac.len()) {
+                return None;
+            }
+            frac
+        }
+    };
+    let mut mantissa: i64 = 0;
+    for c in int.iter().chain(frac) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + i64::from(c - b'0');
+    }
+    let value = Decimal::new(mantissa, frac.len() as u32);
+    Some(if negative { -value } else { value })
+}
+
+/// `DD/MM/YYYY`-like and `YYYY-MM-DD` dates read without chrono's format parser, for the
+/// per-line paths; `None` when the text has another shape or is not a valid date (the
+/// general reader then decides). The layouts tried before the matching one in
+/// [`parse_date`] can never match these shapes, so the result is the same.
+fn plain_date(b: &[u8], day_first: bool) -> Option<NaiveDate> {
+    let num = |r: &[u8]| {
+        r.iter().try_fold(0u32, |acc, c| {
+            c.is_ascii_digit().then(|| acc * 10 + u32::from(c - b'0'))
+        })
+    };
+    if b.len() != 10 {
+        return None;
+    }
+    let (a, sep1, m, sep2, y) = (&b[..2], b[2], &b[3..5], b[5], &b[6..]);
+    if b[4] == b'-' && b[7] == b'-' {
+        let (y, m, d) = (num(&b[..4])?, num(&b[5..7])?, num(&b[8..])?);
+        return NaiveDate::from_ymd_opt(y as i32, m, d);
+    }
+    let known = matches!(sep1, b'/' | b'-') || (day_first && sep1 == b'.');
+    if sep1 != sep2 || !known {
+        return None;
+    }
+    let (first, second, year) = (num(a)?, num(m)?, num(y)?);
+    let (day, month) = if day_first {
+        (first, second)
+    } else {
+        (second, first)
+    };
+    NaiveDate::from_ymd_opt(year as i32, month, day)
+}
+
 /// Parses a date in any of the layouts exports use. `day_first` settles `03/04/2024`.
 pub fn parse_date(raw: &str, day_first: bool) -> Option<NaiveDate> {
     let s = raw.trim();
     let s = s.split(['T', ' ']).next().unwrap_or(s);
+    plain_date(s.as_bytes(), day_first).or_else(|| general_date(s, day_first))
+}
+
+fn general_date(s: &str, day_first: bool) -> Option<NaiveDate> {
     let layouts_day_first = [
         "%Y-%m-%d", "%Y%m%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y", "%d/%m/%y", "%d.%m.%y",
     ];
@@ -235,6 +340,15 @@ pub fn normalise_iban(raw: &str) -> Option<String> {
 /// with leading zeros of each digit run dropped (`fa-2024-0012` = `FA 2024 12`).
 pub fn normalise_reference(raw: &str) -> String {
     let mut out = String::with_capacity(raw.len());
+    normalise_reference_into(raw, &mut out);
+    out
+}
+
+/// [`normalise_reference`] appended to `out`, for per-line callers that reuse a buffer.
+pub fn normalise_reference_into(raw: &str, out: &mut String) {
+    if raw.is_ascii() {
+        return normalise_ascii_reference(raw.as_bytes(), out);
+    }
     let mut in_digits = false;
     let mut pending_zero = false;
     for c in raw.chars() {
@@ -267,7 +381,36 @@ pub fn normalise_reference(raw: &str) -> String {
     if pending_zero {
         out.push('0');
     }
-    out
+}
+
+/// [`normalise_reference_into`] byte by byte, for ASCII text (the same rules: ASCII letters
+/// and digits are the only alphanumerics there, and upper-casing is ASCII's).
+fn normalise_ascii_reference(raw: &[u8], out: &mut String) {
+    let mut in_digits = false;
+    let mut pending_zero = false;
+    for &c in raw {
+        if c.is_ascii_digit() {
+            if !in_digits && c == b'0' {
+                pending_zero = true;
+                continue;
+            }
+            in_digits = true;
+            pending_zero = false;
+            out.push(char::from(c));
+        } else {
+            if pending_zero {
+                out.push('0');
+                pending_zero = false;
+            }
+            in_digits = false;
+            if c.is_ascii_alphanumeric() {
+                out.push(char::from(c.to_ascii_uppercase()));
+            }
+        }
+    }
+    if pending_zero {
+        out.push('0');
+    }
 }
 
 #[cfg(test)]
@@ -321,6 +464,81 @@ mod tests {
     }
 
     #[test]
+    fn the_quick_readers_agree_with_the_general_ones() {
+        let styles = [DecimalStyle::Comma, DecimalStyle::Dot, DecimalStyle::Auto];
+        let mut amounts = 0;
+        for int in ["0", "7", "12", "007", "1234", "999999999999999"] {
+            for tail in [
+                "", ",5", ",50", ".5", ".05", ",", ".", ",500", ".123", ",5x",
+            ] {
+                for sign in ["", "-"] {
+                    let raw = format!("{sign}{int}{tail}");
+                    for style in styles {
+                        if let Some(quick) = plain_amount(raw.as_bytes(), style) {
+                            amounts += 1;
+                            let general = general_amount(&raw, style);
+                            assert_eq!(Some(quick), general, "{raw} {style:?}");
+                            // The same sign and scale, not only the same value.
+                            assert_eq!(Some(quick.to_string()), general.map(|g| g.to_string()));
+                        }
+                    }
+                }
+            }
+        }
+        assert!(amounts > 100, "the quick reader took too few: {amounts}");
+        let mut dates = 0;
+        for raw in [
+            "03/04/2024",
+            "13/04/2024",
+            "04/13/2024",
+            "31/02/2024",
+            "03-04-2024",
+            "03.04.2024",
+            "2024-04-03",
+            "2024-02-30",
+            "0001-01-01",
+            "03/04-2024",
+            "3/04/2024",
+            "03/04/24",
+            "ab/cd/efgh",
+            "2024/04/03",
+        ] {
+            for day_first in [true, false] {
+                if let Some(quick) = plain_date(raw.as_bytes(), day_first) {
+                    dates += 1;
+                    assert_eq!(Some(quick), general_date(raw, day_first), "{raw}");
+                }
+            }
+        }
+        assert!(dates >= 10, "the quick date reader took too few: {dates}");
+    }
+
+    #[test]
+    fn clean_ascii_is_returned_as_is_only_when_nothing_changes() {
+        for s in [
+            "VIR SEPA", "", "a", " a", "a ", "a  b", "a\tb", "a\u{7f}b", "x-y_z",
+        ] {
+            let slow: String = {
+                let mut out = String::new();
+                let mut pending = false;
+                for c in s.chars() {
+                    if c.is_whitespace() {
+                        pending = !out.is_empty();
+                    } else if !c.is_control() {
+                        if pending {
+                            out.push(' ');
+                            pending = false;
+                        }
+                        out.push(c);
+                    }
+                }
+                out
+            };
+            assert_eq!(clean(s), slow, "{s:?}");
+        }
+    }
+
+    #[test]
     fn ibans() {
         assert_eq!(
             normalise_iban("FR76 3000 6000 0112 3456 7890 189"),
@@ -337,6 +555,10 @@ mod tests {
         assert_eq!(normalise_reference("INV-2026-042"), "INV202642");
         assert_eq!(normalise_reference("F0"), "F0");
         assert_eq!(normalise_reference("100"), "100");
+        // Non-ASCII text takes the general path, with the same rules.
+        assert_eq!(normalise_reference("fa-2024-0012é"), "FA202412É");
+        assert_eq!(normalise_reference("ré-007-00"), "RÉ70");
+        assert_eq!(normalise_reference("re-007-00"), "RE70");
     }
 
     #[test]

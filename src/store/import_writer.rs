@@ -1,16 +1,20 @@
 //! Writes one parsed file in one transaction: all of it or none of it.
 
 use super::{Actor, StoreError, date_to_sql};
+mod bank;
+mod invoice;
+
+pub use bank::{natural_key, transaction_digest};
+
 use crate::domain::model::{
-    AccountRef, Balance, ExternalRating, InvoiceKind, LedgerSettlement, NewBankTransaction,
-    NewCustomer, NewInvoice, NewStatement, NewSupplierInvoice, SourceLocation,
+    AccountRef, ExternalRating, LedgerSettlement, NewBankTransaction, NewCustomer, NewStatement,
+    NewSupplierInvoice, SourceLocation,
 };
 use crate::domain::money::{Currency, to_minor};
-use crate::import::{ImportBatch, ImportError, ImportWarning, text};
+use crate::import::{BankLineSink, Format, ImportBatch, ImportError, ImportWarning};
 use rusqlite::{OptionalExtension, Transaction, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::collections::HashMap;
 
 /// What one import did, for the report and the imports table.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -88,62 +92,176 @@ pub fn write_batch(
     sha256: &str,
     actor: &Actor,
 ) -> Result<ImportSummary, WriteError> {
-    let format = batch.format.map(|f| f.as_str()).unwrap_or("unknown");
-    tx.execute(
-        "INSERT INTO imports (file_name, sha256, format, imported_at, who) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![file_name, sha256, format, actor.stamp(), actor.who],
-    )?;
-    let import_id = tx.last_insert_rowid();
-    let mut summary = ImportSummary {
-        import_id,
-        file_name: file_name.to_string(),
-        format: format.to_string(),
-        statements: batch.statements.len(),
-        warnings: batch.warnings.clone(),
-        ..Default::default()
-    };
-    for customer in &batch.customers {
-        upsert_customer(tx, customer, &mut summary)?;
-    }
-    for invoice in &batch.invoices {
-        insert_invoice(tx, invoice, import_id, &mut summary)?;
-    }
-    for settlement in &batch.settlements {
-        insert_settlement(tx, settlement, import_id, actor, &mut summary)?;
-    }
-    for supplier_invoice in &batch.supplier_invoices {
-        insert_supplier_invoice(tx, supplier_invoice, import_id, &mut summary)?;
-    }
-    for rating in &batch.ratings {
-        insert_rating(tx, rating, import_id, &mut summary)?;
-    }
-    let mut occurrences: HashMap<(i64, String), usize> = HashMap::new();
+    let mut writer = ImportWriter::begin(tx, batch.format, file_name, sha256, actor)?;
+    writer.write_records(batch)?;
     for statement in &batch.statements {
-        insert_statement(tx, statement, import_id, &mut occurrences, &mut summary)?;
+        let fallback = statement
+            .transactions
+            .first()
+            .map(|t| t.currency)
+            .or(statement.closing.as_ref().map(|b| b.currency))
+            .unwrap_or_default();
+        let index = writer.bank.statements_started();
+        let account = writer
+            .bank
+            .statement(&statement.account, fallback, &mut writer.summary)?;
+        writer.balances(account, statement)?;
+        for t in &statement.transactions {
+            writer
+                .bank
+                .line(index, t, writer.import_id, &mut writer.summary)?;
+        }
     }
-    let warnings = serde_json::to_string(&summary.warnings).unwrap_or_else(|_| "[]".into());
-    tx.execute(
-        "UPDATE imports SET statements = ?2, transactions_inserted = ?3, transactions_duplicate = ?4,
-            customers_inserted = ?5, customers_updated = ?6, invoices_inserted = ?7,
-            invoices_duplicate = ?8, settlements_inserted = ?9, supplier_invoices_inserted = ?10,
-            ratings_inserted = ?11, warnings = ?12
-         WHERE id = ?1",
-        params![
+    writer.finish(batch)
+}
+
+/// One file's writes inside the caller's transaction: the `imports` row first, then the
+/// records, from a whole [`ImportBatch`] ([`write_batch`]) or streamed as a reader produces
+/// them (as a [`BankLineSink`], then [`ImportWriter::finish_streamed`]).
+pub struct ImportWriter<'c> {
+    tx: &'c Transaction<'c>,
+    import_id: i64,
+    summary: ImportSummary,
+    actor: &'c Actor,
+    bank: bank::BankWriter<'c>,
+    invoices: invoice::InvoiceWriter<'c>,
+}
+
+impl<'c> ImportWriter<'c> {
+    pub fn begin(
+        tx: &'c Transaction<'c>,
+        format: Option<Format>,
+        file_name: &str,
+        sha256: &str,
+        actor: &'c Actor,
+    ) -> Result<ImportWriter<'c>, WriteError> {
+        let format = format.map(|f| f.as_str()).unwrap_or("unknown");
+        tx.execute(
+            "INSERT INTO imports (file_name, sha256, format, imported_at, who) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![file_name, sha256, format, actor.stamp(), actor.who],
+        )?;
+        let import_id = tx.last_insert_rowid();
+        Ok(ImportWriter {
+            tx,
             import_id,
-            summary.statements as i64,
-            summary.transactions_inserted as i64,
-            summary.transactions_duplicate as i64,
-            summary.customers_inserted as i64,
-            summary.customers_updated as i64,
-            summary.invoices_inserted as i64,
-            summary.invoices_duplicate as i64,
-            summary.settlements_inserted as i64,
-            summary.supplier_invoices_inserted as i64,
-            summary.ratings_inserted as i64,
-            warnings
-        ],
-    )?;
-    Ok(summary)
+            summary: ImportSummary {
+                import_id,
+                file_name: file_name.to_string(),
+                format: format.to_string(),
+                ..Default::default()
+            },
+            actor,
+            bank: bank::BankWriter::new(tx),
+            invoices: invoice::InvoiceWriter::new(tx),
+        })
+    }
+
+    /// Everything of `batch` but its statements.
+    fn write_records(&mut self, batch: &ImportBatch) -> Result<(), WriteError> {
+        let (tx, import_id, summary) = (self.tx, self.import_id, &mut self.summary);
+        for customer in &batch.customers {
+            upsert_customer(tx, customer, summary)?;
+        }
+        for invoice in &batch.invoices {
+            self.invoices.insert(invoice, import_id, summary)?;
+        }
+        for settlement in &batch.settlements {
+            insert_settlement(tx, settlement, import_id, self.actor, summary)?;
+        }
+        for supplier_invoice in &batch.supplier_invoices {
+            insert_supplier_invoice(tx, supplier_invoice, import_id, summary)?;
+        }
+        for rating in &batch.ratings {
+            insert_rating(tx, rating, import_id, summary)?;
+        }
+        Ok(())
+    }
+
+    fn balances(&mut self, account: i64, statement: &NewStatement) -> Result<(), WriteError> {
+        if let Some(b) = &statement.opening {
+            bank::insert_balance(self.tx, account, b, "opening", self.import_id)?;
+        }
+        if let Some(b) = &statement.closing {
+            bank::insert_balance(self.tx, account, b, "closing", self.import_id)?;
+        }
+        Ok(())
+    }
+
+    /// Ends a streamed import: `batch` is what the reader returned besides the lines it
+    /// streamed (statements without their lines, in the order they were started, and
+    /// warnings, and any other records).
+    pub fn finish_streamed(mut self, batch: &ImportBatch) -> Result<ImportSummary, WriteError> {
+        self.write_records(batch)?;
+        for (index, statement) in batch.statements.iter().enumerate() {
+            let account = match self.bank.account(index) {
+                Some(account) => account,
+                // A statement the reader never started has no lines: open it now.
+                None => self.bank.statement(
+                    &statement.account,
+                    statement
+                        .closing
+                        .as_ref()
+                        .map(|b| b.currency)
+                        .unwrap_or_default(),
+                    &mut self.summary,
+                )?,
+            };
+            self.balances(account, statement)?;
+        }
+        self.finish(batch)
+    }
+
+    fn finish(mut self, batch: &ImportBatch) -> Result<ImportSummary, WriteError> {
+        let summary = &mut self.summary;
+        summary.statements = batch.statements.len();
+        summary
+            .warnings
+            .splice(0..0, batch.warnings.iter().cloned());
+        let warnings = serde_json::to_string(&summary.warnings).unwrap_or_else(|_| "[]".into());
+        self.tx.execute(
+            "UPDATE imports SET statements = ?2, transactions_inserted = ?3, transactions_duplicate = ?4,
+                customers_inserted = ?5, customers_updated = ?6, invoices_inserted = ?7,
+                invoices_duplicate = ?8, settlements_inserted = ?9, supplier_invoices_inserted = ?10,
+                ratings_inserted = ?11, warnings = ?12
+             WHERE id = ?1",
+            params![
+                self.import_id,
+                summary.statements as i64,
+                summary.transactions_inserted as i64,
+                summary.transactions_duplicate as i64,
+                summary.customers_inserted as i64,
+                summary.customers_updated as i64,
+                summary.invoices_inserted as i64,
+                summary.invoices_duplicate as i64,
+                summary.settlements_inserted as i64,
+                summary.supplier_invoices_inserted as i64,
+                summary.ratings_inserted as i64,
+                warnings
+            ],
+        )?;
+        Ok(self.summary)
+    }
+}
+
+impl BankLineSink for ImportWriter<'_> {
+    type Error = WriteError;
+
+    fn statement(&mut self, account: &AccountRef) -> Result<(), WriteError> {
+        let fallback = account.currency.unwrap_or_default();
+        self.bank.statement(account, fallback, &mut self.summary)?;
+        Ok(())
+    }
+
+    fn line(&mut self, statement: usize, line: NewBankTransaction) -> Result<(), WriteError> {
+        self.bank
+            .line(statement, &line, self.import_id, &mut self.summary)
+    }
+}
+
+impl From<ImportError> for WriteError {
+    fn from(e: ImportError) -> Self {
+        WriteError::Rejected(e)
+    }
 }
 
 fn minor(
@@ -209,113 +327,6 @@ fn upsert_customer(
         summary.customers_inserted += 1;
     }
     Ok(())
-}
-
-fn customer_id(tx: &Transaction<'_>, code: &str) -> rusqlite::Result<Option<i64>> {
-    tx.prepare_cached("SELECT id FROM customers WHERE code = ?1")?
-        .query_row([code], |r| r.get(0))
-        .optional()
-}
-
-fn insert_invoice(
-    tx: &Transaction<'_>,
-    inv: &NewInvoice,
-    import_id: i64,
-    summary: &mut ImportSummary,
-) -> Result<(), WriteError> {
-    let Some(customer) = customer_id(tx, &inv.customer_code)? else {
-        return Err(WriteError::Rejected(
-            ImportError::new(
-                inv.location.clone(),
-                format!(
-                    "invoice {} names customer '{}', who is not known",
-                    inv.number, inv.customer_code
-                ),
-            )
-            .field("customer")
-            .hint("import the customer list first, or add the customer's name to the invoice file"),
-        ));
-    };
-    let amount = minor(inv.amount, inv.currency, &inv.location, "amount")?;
-    let prepaid = minor(inv.prepaid, inv.currency, &inv.location, "prepaid")?;
-    if amount < 0 {
-        return Err(WriteError::Rejected(
-            ImportError::new(
-                inv.location.clone(),
-                format!("invoice {} has a negative amount", inv.number),
-            )
-            .field("amount")
-            .hint("write a credit note as its own document with a positive amount"),
-        ));
-    }
-    // The file name is looked up only for the refusal: with the LEFT JOIN in this per-line
-    // query, SQLite re-prepared the statement on every call (a third of the import's time).
-    let existing: Option<(i64, i64, String, Option<i64>)> = tx
-        .prepare_cached(
-            "SELECT amount_minor, customer_id, currency, import_id
-             FROM invoices WHERE number = ?1 AND kind = ?2",
-        )?
-        .query_row(params![inv.number, inv.kind.as_str()], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })
-        .optional()?;
-    if let Some((old_amount, old_customer, old_currency, old_import)) = existing {
-        if old_amount == amount && old_customer == customer && old_currency == inv.currency.as_str()
-        {
-            summary.invoices_duplicate += 1;
-            return Ok(());
-        }
-        let old_file: String = tx
-            .query_row(
-                "SELECT file_name FROM imports WHERE id = ?1",
-                [old_import],
-                |r| r.get(0),
-            )
-            .optional()?
-            .unwrap_or_else(|| "?".into());
-        return Err(WriteError::Rejected(
-            ImportError::new(
-                inv.location.clone(),
-                format!(
-                    "{} {} was already imported from {old_file} with another amount or customer ({} {old_currency})",
-                    kind_word(inv.kind),
-                    inv.number,
-                    crate::domain::money::from_minor(old_amount, inv.currency)
-                ),
-            )
-            .field("number")
-            .hint("invoice numbers must be unique: correct the export, or issue a credit note"),
-        ));
-    }
-    tx.prepare_cached(
-        "INSERT INTO invoices (number, number_key, kind, customer_id, issue_date, due_date,
-            amount_minor, currency, prepaid_minor, disputed, payment_reference, discount_percent, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-    )?
-    .execute(params![
-        inv.number,
-        text::normalise_reference(&inv.number),
-        inv.kind.as_str(),
-        customer,
-        date_to_sql(inv.issue_date),
-        inv.due_date.map(date_to_sql),
-        amount,
-        inv.currency.as_str(),
-        prepaid,
-        inv.disputed,
-        inv.payment_reference,
-        inv.discount_percent.map(|d| d.to_string()),
-        import_id,
-    ])?;
-    summary.invoices_inserted += 1;
-    Ok(())
-}
-
-fn kind_word(kind: InvoiceKind) -> &'static str {
-    match kind {
-        InvoiceKind::Invoice => "invoice",
-        InvoiceKind::CreditNote => "credit note",
-    }
 }
 
 fn insert_settlement(
@@ -435,143 +446,7 @@ fn insert_rating(
     Ok(())
 }
 
-fn account_id(
-    tx: &Transaction<'_>,
-    account: &AccountRef,
-    fallback_currency: Currency,
-    summary: &mut ImportSummary,
-) -> Result<i64, WriteError> {
-    let key = account
-        .key()
-        .unwrap_or_else(|| format!("unnamed:{}", summary.format));
-    if let Some(id) = tx
-        .prepare_cached("SELECT id FROM bank_accounts WHERE key = ?1")?
-        .query_row([&key], |r| r.get(0))
-        .optional()?
-    {
-        return Ok(id);
-    }
-    tx.prepare_cached(
-        "INSERT INTO bank_accounts (key, iban, number, bank_code, currency) VALUES (?1, ?2, ?3, ?4, ?5)",
-    )?
-    .execute(params![
-        key,
-        account.iban,
-        account.number,
-        account.bank_code,
-        account.currency.unwrap_or(fallback_currency).as_str()
-    ])?;
-    summary.new_accounts.push(key);
-    Ok(tx.last_insert_rowid())
-}
-
-fn insert_balance(
-    tx: &Transaction<'_>,
-    account: i64,
-    balance: &Balance,
-    kind: &str,
-    import_id: i64,
-) -> Result<(), WriteError> {
-    let amount = minor(
-        balance.amount,
-        balance.currency,
-        &SourceLocation::Unknown,
-        kind,
-    )?;
-    tx.prepare_cached(
-        "INSERT INTO bank_balances (account_id, date, kind, amount_minor, currency, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-         ON CONFLICT(account_id, date, kind) DO UPDATE SET amount_minor = excluded.amount_minor",
-    )?
-    .execute(params![
-        account,
-        date_to_sql(balance.date),
-        kind,
-        amount,
-        balance.currency.as_str(),
-        import_id
-    ])?;
-    Ok(())
-}
-
-fn insert_statement(
-    tx: &Transaction<'_>,
-    st: &NewStatement,
-    import_id: i64,
-    occurrences: &mut HashMap<(i64, String), usize>,
-    summary: &mut ImportSummary,
-) -> Result<(), WriteError> {
-    let fallback = st
-        .transactions
-        .first()
-        .map(|t| t.currency)
-        .or(st.closing.as_ref().map(|b| b.currency))
-        .unwrap_or_default();
-    let account = account_id(tx, &st.account, fallback, summary)?;
-    if let Some(b) = &st.opening {
-        insert_balance(tx, account, b, "opening", import_id)?;
-    }
-    if let Some(b) = &st.closing {
-        insert_balance(tx, account, b, "closing", import_id)?;
-    }
-    let mut insert = tx.prepare_cached(
-        "INSERT OR IGNORE INTO bank_transactions (account_id, natural_key, booking_date, value_date,
-            amount_minor, currency, counterparty_name, counterparty_iban, remittance,
-            structured_ref, bank_ref, type_code, reversal, import_id)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-    )?;
-    for t in &st.transactions {
-        let amount = minor(t.amount, t.currency, &t.location, "amount")?;
-        let digest = transaction_digest(t, amount);
-        let rank = occurrences.entry((account, digest.clone())).or_insert(0);
-        *rank += 1;
-        let natural_key = format!("{digest}#{rank}");
-        let changed = insert.execute(params![
-            account,
-            natural_key,
-            date_to_sql(t.booking_date),
-            t.value_date.map(date_to_sql),
-            amount,
-            t.currency.as_str(),
-            t.counterparty_name,
-            t.counterparty_iban,
-            t.remittance,
-            t.structured_ref,
-            t.bank_ref,
-            t.type_code,
-            t.reversal,
-            import_id
-        ])?;
-        if changed == 1 {
-            summary.transactions_inserted += 1;
-        } else {
-            summary.transactions_duplicate += 1;
-        }
-    }
-    Ok(())
-}
-
-/// The content that makes a bank line itself. Two identical lines in one file (two equal
-/// card payments the same day) are told apart by their rank, which an overlapping statement
-/// reproduces, so the overlap is recognised and the pair is still kept.
-fn transaction_digest(t: &NewBankTransaction, amount_minor: i64) -> String {
-    let mut h = Sha256::new();
-    h.update(date_to_sql(t.booking_date));
-    h.update([0]);
-    h.update(amount_minor.to_le_bytes());
-    h.update(t.currency.as_str());
-    h.update([0]);
-    h.update(t.bank_ref.as_deref().unwrap_or(""));
-    h.update([0]);
-    h.update(text::normalise_reference(&t.remittance));
-    h.update([0]);
-    h.update(t.counterparty_iban.as_deref().unwrap_or(""));
-    h.update([u8::from(t.reversal)]);
-    let digest = h.finalize();
-    hex(&digest[..12])
-}
-
-/// Lower-case hex without a `format!` per byte: this runs once per imported bank line.
+/// Lower-case hex without a `format!` per byte.
 fn hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);

@@ -9,10 +9,10 @@ use crate::import::{ImportBatch, ImportError, ImportResult};
 use rust_decimal::Decimal;
 
 /// A record as read, with the file line it starts on.
-#[derive(Debug, Clone)]
-pub(super) struct Row {
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Row<'a> {
     pub line: usize,
-    pub cells: Vec<String>,
+    pub cells: &'a csv::StringRecord,
 }
 
 /// What a row gave.
@@ -33,8 +33,8 @@ pub(super) struct RowReader<'a> {
 }
 
 impl RowReader<'_> {
-    fn cell<'r>(&self, row: &'r Row, col: Option<usize>) -> &'r str {
-        col.and_then(|i| row.cells.get(i)).map_or("", |s| s.trim())
+    fn cell<'r>(&self, row: &Row<'r>, col: Option<usize>) -> &'r str {
+        col.and_then(|i| row.cells.get(i)).map_or("", str::trim)
     }
 
     fn name(&self, col: Option<usize>) -> String {
@@ -123,13 +123,16 @@ impl RowReader<'_> {
                 .hint("use a three-letter ISO code such as EUR")
             })?
         };
-        let label = clean(
-            &c.label
-                .iter()
-                .map(|i| self.cell(row, Some(*i)))
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+        let label = match c.label.as_slice() {
+            [one] => clean(self.cell(row, Some(*one))),
+            several => clean(
+                &several
+                    .iter()
+                    .map(|i| self.cell(row, Some(*i)))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
+        };
         let reference = clean(self.cell(row, c.reference));
         let mut remittance = label.clone();
         if !reference.is_empty() && !remittance.contains(&reference) {
@@ -207,6 +210,9 @@ impl RowReader<'_> {
     /// reported, because one of its cells may sit under the wrong name.
     fn check_width(&self, row: &Row, batch: &mut ImportBatch) {
         let header_len = self.layout.header.len();
+        if row.cells.len() == header_len {
+            return;
+        }
         let meaningful_header = self
             .layout
             .header
@@ -216,9 +222,11 @@ impl RowReader<'_> {
         let used = row
             .cells
             .iter()
-            .rposition(|v| !v.trim().is_empty())
-            .map_or(0, |i| i + 1);
-        if row.cells.len() != header_len && used > meaningful_header {
+            .enumerate()
+            .filter(|(_, v)| !v.trim().is_empty())
+            .last()
+            .map_or(0, |(i, _)| i + 1);
+        if used > meaningful_header {
             batch.warn(
                 SourceLocation::Line(row.line),
                 format!(

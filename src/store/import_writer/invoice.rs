@@ -1,0 +1,172 @@
+//! Invoices and credit notes into `invoices`, with the statements prepared once per file and
+//! each customer looked up once.
+
+use super::{ImportSummary, WriteError, minor};
+use crate::domain::model::{InvoiceKind, NewInvoice};
+use crate::import::{ImportError, text};
+use crate::store::SqlDate;
+use rusqlite::{OptionalExtension, Statement, Transaction, params};
+use std::collections::HashMap;
+
+pub(super) struct InvoiceWriter<'c> {
+    tx: &'c Transaction<'c>,
+    /// Customer code → id, filled as codes are met: a file names each customer many times.
+    customers: HashMap<String, i64>,
+    customer: Option<Statement<'c>>,
+    insert: Option<Statement<'c>>,
+}
+
+impl<'c> InvoiceWriter<'c> {
+    pub fn new(tx: &'c Transaction<'c>) -> InvoiceWriter<'c> {
+        InvoiceWriter {
+            tx,
+            customers: HashMap::new(),
+            customer: None,
+            insert: None,
+        }
+    }
+
+    fn customer_id(&mut self, code: &str) -> rusqlite::Result<Option<i64>> {
+        if let Some(id) = self.customers.get(code) {
+            return Ok(Some(*id));
+        }
+        let stmt = match &mut self.customer {
+            Some(s) => s,
+            None => self.customer.insert(
+                self.tx
+                    .prepare("SELECT id FROM customers WHERE code = ?1")?,
+            ),
+        };
+        let id: Option<i64> = stmt.query_row([code], |r| r.get(0)).optional()?;
+        // Unknown codes are not remembered: the import stops at the first one anyway.
+        if let Some(id) = id {
+            self.customers.insert(code.to_string(), id);
+        }
+        Ok(id)
+    }
+
+    pub fn insert(
+        &mut self,
+        inv: &NewInvoice,
+        import_id: i64,
+        summary: &mut ImportSummary,
+    ) -> Result<(), WriteError> {
+        let Some(customer) = self.customer_id(&inv.customer_code)? else {
+            return Err(WriteError::Rejected(
+                ImportError::new(
+                    inv.location.clone(),
+                    format!(
+                        "invoice {} names customer '{}', who is not known",
+                        inv.number, inv.customer_code
+                    ),
+                )
+                .field("customer")
+                .hint(
+                    "import the customer list first, or add the customer's name to the invoice file",
+                ),
+            ));
+        };
+        let amount = minor(inv.amount, inv.currency, &inv.location, "amount")?;
+        let prepaid = minor(inv.prepaid, inv.currency, &inv.location, "prepaid")?;
+        if amount < 0 {
+            return Err(WriteError::Rejected(
+                ImportError::new(
+                    inv.location.clone(),
+                    format!("invoice {} has a negative amount", inv.number),
+                )
+                .field("amount")
+                .hint("write a credit note as its own document with a positive amount"),
+            ));
+        }
+        // Inserted first and compared only when the number is already there: a new invoice
+        // (nearly all of them) then costs one statement, not a lookup and an insert.
+        let insert = match &mut self.insert {
+            Some(s) => s,
+            None => self.insert.insert(self.tx.prepare(
+                "INSERT INTO invoices (number, number_key, kind, customer_id, issue_date, due_date,
+                    amount_minor, currency, prepaid_minor, disputed, payment_reference,
+                    discount_percent, import_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                 ON CONFLICT (number, kind) DO NOTHING",
+            )?),
+        };
+        let issue = SqlDate::new(inv.issue_date);
+        let due = inv.due_date.map(SqlDate::new);
+        let inserted = insert.execute(params![
+            inv.number,
+            text::normalise_reference(&inv.number),
+            inv.kind.as_str(),
+            customer,
+            issue.as_str(),
+            due.as_ref().map(SqlDate::as_str),
+            amount,
+            inv.currency.as_str(),
+            prepaid,
+            inv.disputed,
+            inv.payment_reference,
+            inv.discount_percent.map(|d| d.to_string()),
+            import_id,
+        ])?;
+        if inserted == 1 {
+            summary.invoices_inserted += 1;
+            return Ok(());
+        }
+        self.already_there(inv, customer, amount, summary)
+    }
+
+    /// The number was imported before: the same invoice again is a duplicate, another
+    /// amount or customer under the same number is refused.
+    fn already_there(
+        &self,
+        inv: &NewInvoice,
+        customer: i64,
+        amount: i64,
+        summary: &mut ImportSummary,
+    ) -> Result<(), WriteError> {
+        // The file name is looked up only for the refusal: with a LEFT JOIN in this query,
+        // SQLite re-prepared the statement on every call.
+        let (old_amount, old_customer, old_currency, old_import): (i64, i64, String, Option<i64>) =
+            self.tx
+                .prepare_cached(
+                    "SELECT amount_minor, customer_id, currency, import_id
+                     FROM invoices WHERE number = ?1 AND kind = ?2",
+                )?
+                .query_row(params![inv.number, inv.kind.as_str()], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })?;
+        if old_amount == amount && old_customer == customer && old_currency == inv.currency.as_str()
+        {
+            summary.invoices_duplicate += 1;
+            return Ok(());
+        }
+        let old_file: String = self
+            .tx
+            .query_row(
+                "SELECT file_name FROM imports WHERE id = ?1",
+                [old_import],
+                |r| r.get(0),
+            )
+            .optional()?
+            .unwrap_or_else(|| "?".into());
+        Err(WriteError::Rejected(
+            ImportError::new(
+                inv.location.clone(),
+                format!(
+                    "{} {} was already imported from {old_file} with another amount or customer ({} {old_currency})",
+                    kind_word(inv.kind),
+                    inv.number,
+                    crate::domain::money::from_minor(old_amount, inv.currency)
+                ),
+            )
+            .field("number")
+            .hint("invoice numbers must be unique: correct the export, or issue a credit note"),
+        ))
+    }
+}
+
+fn kind_word(kind: InvoiceKind) -> &'static str {
+    match kind {
+        InvoiceKind::Invoice => "invoice",
+        InvoiceKind::CreditNote => "credit note",
+    }
+}

@@ -125,3 +125,236 @@ fn ageing_matches_hand_computed_figures() {
         [dec!(0), dec!(300), dec!(400), dec!(0), dec!(0)]
     );
 }
+
+mod settled {
+    //! The settled day each invoice carries (schema step 5) must follow every writer of
+    //! allocations: a matching run, a person's assignment, an undo, a reversal, a ledger
+    //! settlement at import. Checked through the ageing report and against the day
+    //! recomputed here from the allocation rows.
+
+    use super::{d, inv};
+    use chrono::NaiveDate;
+    use encours::domain::ageing::Buckets;
+    use encours::domain::matching::MatchParams;
+    use encours::domain::model::{
+        AccountRef, LedgerSettlement, NewBankTransaction, NewCustomer, NewStatement,
+    };
+    use encours::domain::money::Currency;
+    use encours::import::{Format, ImportBatch};
+    use encours::store::ageing::ageing_report;
+    use encours::store::import_writer::write_batch;
+    use encours::store::{Actor, Store, matching};
+    use rust_decimal::Decimal;
+    use rust_decimal_macros::dec;
+    use std::collections::BTreeMap;
+
+    fn actor() -> Actor {
+        Actor::new("t", d(2026, 6, 1).and_hms_opt(8, 0, 0).unwrap())
+    }
+
+    fn write(store: &mut Store, batch: &ImportBatch, name: &str) {
+        store
+            .write(|tx| write_batch(tx, batch, name, name, &actor()))
+            .unwrap();
+    }
+
+    fn credit(on: NaiveDate, amount: Decimal, text: &str, reversal: bool) -> NewBankTransaction {
+        NewBankTransaction {
+            booking_date: on,
+            amount,
+            currency: Currency::EUR,
+            counterparty_name: Some("ALPHA SARL".into()),
+            counterparty_iban: Some("FR7611111111111111111111111".into()),
+            remittance: text.into(),
+            reversal,
+            ..Default::default()
+        }
+    }
+
+    fn bank(store: &mut Store, name: &str, lines: Vec<NewBankTransaction>) {
+        let mut batch = ImportBatch::new(Format::Camt053);
+        batch.statements = vec![NewStatement {
+            account: AccountRef {
+                iban: Some("FR7630006000011234567890189".into()),
+                ..Default::default()
+            },
+            transactions: lines,
+            ..Default::default()
+        }];
+        write(store, &batch, name);
+    }
+
+    fn open_on(store: &Store, on: NaiveDate) -> Decimal {
+        ageing_report(store.conn(), on, Buckets::default(), 30)
+            .unwrap()
+            .total
+            .open
+    }
+
+    /// Recomputes each invoice's settled day from its active allocation rows and compares
+    /// it with the stored one.
+    fn assert_settled_days_follow_allocations(store: &Store) {
+        let conn = store.conn();
+        let mut due: BTreeMap<i64, (i64, String, Option<String>)> = BTreeMap::new();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, amount_minor - prepaid_minor, issue_date, settled_on FROM invoices",
+            )
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            due.insert(
+                r.get(0).unwrap(),
+                (r.get(1).unwrap(), r.get(2).unwrap(), r.get(3).unwrap()),
+            );
+        }
+        let mut paid: BTreeMap<i64, Vec<(String, i64)>> = BTreeMap::new();
+        let mut stmt = conn
+            .prepare(
+                "SELECT invoice_id, credit_note_id, paid_on, amount_minor FROM allocations
+                 WHERE undone_at IS NULL",
+            )
+            .unwrap();
+        let mut rows = stmt.query([]).unwrap();
+        while let Some(r) = rows.next().unwrap() {
+            let on: String = r.get(2).unwrap();
+            let minor: i64 = r.get(3).unwrap();
+            paid.entry(r.get(0).unwrap())
+                .or_default()
+                .push((on.clone(), minor));
+            if let Some(cn) = r.get::<_, Option<i64>>(1).unwrap() {
+                paid.entry(cn).or_default().push((on, minor));
+            }
+        }
+        for (id, (owed, issued, stored)) in due {
+            let expected = if owed <= 0 {
+                Some(issued)
+            } else {
+                let mut list = paid.remove(&id).unwrap_or_default();
+                list.sort();
+                let mut sum = 0;
+                list.into_iter().find_map(|(on, minor)| {
+                    sum += minor;
+                    (sum >= owed).then_some(on)
+                })
+            };
+            assert_eq!(stored, expected, "invoice #{id}");
+        }
+    }
+
+    fn books() -> Store {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut batch = ImportBatch::new(Format::InvoiceCsv);
+        batch.customers.push(NewCustomer {
+            code: "ALPHA".into(),
+            name: "ALPHA SARL".into(),
+            ..Default::default()
+        });
+        batch.invoices = vec![
+            inv(
+                "FA-1001",
+                "ALPHA",
+                d(2026, 1, 10),
+                Some(d(2026, 2, 9)),
+                dec!(1000),
+            ),
+            inv(
+                "FA-1002",
+                "ALPHA",
+                d(2026, 1, 20),
+                Some(d(2026, 2, 19)),
+                dec!(500),
+            ),
+        ];
+        write(&mut store, &batch, "invoices");
+        store
+    }
+
+    #[test]
+    fn undoing_an_allocation_reopens_the_invoice_in_ageing() {
+        let mut store = books();
+        bank(
+            &mut store,
+            "bank1",
+            vec![credit(
+                d(2026, 2, 15),
+                dec!(1000),
+                "VIR FACTURE FA-1001",
+                false,
+            )],
+        );
+        let run = matching::run_matching(&mut store, &MatchParams::default(), &actor()).unwrap();
+        assert_eq!(run.allocation_ids.len(), 1);
+        assert_settled_days_follow_allocations(&store);
+        // Paid on 02-15: open the day before, not after.
+        assert_eq!(open_on(&store, d(2026, 2, 14)), dec!(1500));
+        assert_eq!(open_on(&store, d(2026, 3, 31)), dec!(500));
+
+        let undone =
+            matching::undo_allocation(&mut store, run.allocation_ids[0], "wrong", &actor())
+                .unwrap();
+        assert_eq!(undone, run.allocation_ids);
+        assert_settled_days_follow_allocations(&store);
+        assert_eq!(open_on(&store, d(2026, 3, 31)), dec!(1500));
+
+        // A person assigns the credit again, to both invoices: oldest first, so it pays
+        // FA-1001 in full and nothing is left for FA-1002.
+        let tx_id: i64 = store
+            .conn()
+            .query_row("SELECT id FROM bank_transactions", [], |r| r.get(0))
+            .unwrap();
+        let (a, b): (i64, i64) = store
+            .conn()
+            .query_row("SELECT MIN(id), MAX(id) FROM invoices", [], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .unwrap();
+        matching::assign(&mut store, tx_id, &[b, a], &actor()).unwrap();
+        assert_settled_days_follow_allocations(&store);
+        assert_eq!(open_on(&store, d(2026, 3, 31)), dec!(500));
+
+        // A returned transfer takes the credit back: both invoices are open again.
+        bank(
+            &mut store,
+            "bank2",
+            vec![credit(
+                d(2026, 2, 20),
+                dec!(-1000),
+                "RETOUR VIR FACTURE FA-1001",
+                true,
+            )],
+        );
+        let run = matching::run_matching(&mut store, &MatchParams::default(), &actor()).unwrap();
+        assert_eq!(run.reversals.len(), 1, "{run:?}");
+        assert_settled_days_follow_allocations(&store);
+        assert_eq!(open_on(&store, d(2026, 3, 31)), dec!(1500));
+        // Looking back to before the reversal does not bring the payment back either: the
+        // allocation is undone, not dated.
+        assert_eq!(open_on(&store, d(2026, 2, 18)), dec!(1500));
+    }
+
+    #[test]
+    fn ledger_settlements_settle_on_the_day_they_reach_the_amount() {
+        let mut store = books();
+        let settle = |number: &str, on: NaiveDate, amount: Decimal| LedgerSettlement {
+            invoice_number: number.into(),
+            date: on,
+            amount,
+            currency: Currency::EUR,
+            lettering_code: "AA".into(),
+            location: Default::default(),
+        };
+        let mut batch = ImportBatch::new(Format::Fec);
+        batch.settlements = vec![
+            settle("FA-1001", d(2026, 2, 10), dec!(400)),
+            settle("FA-1001", d(2026, 3, 5), dec!(600)),
+            settle("FA-1002", d(2026, 2, 25), dec!(500)),
+        ];
+        write(&mut store, &batch, "fec");
+        assert_settled_days_follow_allocations(&store);
+        assert_eq!(open_on(&store, d(2026, 2, 9)), dec!(1500));
+        assert_eq!(open_on(&store, d(2026, 2, 10)), dec!(1100));
+        assert_eq!(open_on(&store, d(2026, 3, 4)), dec!(600));
+        assert_eq!(open_on(&store, d(2026, 3, 5)), dec!(0));
+    }
+}

@@ -82,34 +82,36 @@ pub fn opening_position(
 
 /// Days late of each invoice fully paid on or before `as_of` (and, when `history_months` is
 /// not 0, paid within that many months before it), counted per customer and delay in SQL.
-/// The payment date is the last payment (credit notes do not count as paying).
+/// The payment date is the last payment that went into settling it (credit notes do not
+/// count as paying). Only the invoices settled in `(?3, ?1]` are read (`invoices_settled`),
+/// each one's last payment from one range of the covering allocations index.
 const HISTORY_SQL: &str = "
-WITH settled AS (
-    SELECT invoice_id, SUM(amount_minor) AS minor,
-           MAX(CASE WHEN credit_note_id IS NULL THEN paid_on END) AS last_paid
-    FROM allocations
-    WHERE undone_at IS NULL AND paid_on <= ?1
-    GROUP BY invoice_id
+WITH paid AS (
+    SELECT i.customer_id, i.issue_date, i.amount_minor, i.currency,
+           COALESCE(i.due_date,
+                    date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?2) || ' days'))
+               AS due,
+           (SELECT MAX(a.paid_on) FROM allocations a
+            WHERE a.invoice_id = i.id AND a.undone_at IS NULL AND a.credit_note_id IS NULL
+              AND a.paid_on <= i.settled_on) AS last_paid
+    FROM invoices i
+    JOIN customers c ON c.id = i.customer_id
+    WHERE i.settled_on > ?3 AND i.settled_on <= ?1
+      AND i.kind = 'invoice' AND i.amount_minor - i.prepaid_minor > 0
 )
-SELECT i.customer_id,
-       CAST(julianday(s.last_paid) - julianday(COALESCE(i.due_date,
-            date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?2) || ' days'))) AS INTEGER)
-           AS late,
-       i.issue_date, s.last_paid, i.amount_minor, i.currency,
-       COALESCE(i.due_date, date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?2) || ' days'))
-FROM invoices i
-JOIN customers c ON c.id = i.customer_id
-JOIN settled s ON s.invoice_id = i.id
-WHERE i.kind = 'invoice' AND s.last_paid IS NOT NULL
-  AND i.prepaid_minor + s.minor >= i.amount_minor
-  AND (?3 IS NULL OR s.last_paid > ?3)
+SELECT customer_id, CAST(julianday(last_paid) - julianday(due) AS INTEGER) AS late,
+       issue_date, last_paid, amount_minor, currency, due
+FROM paid
+WHERE last_paid > ?3
 ";
 
-fn history_since(as_of: NaiveDate, history_months: u32) -> Option<String> {
+/// The start of the history window, exclusive; the empty string sorts before every date.
+fn history_since(as_of: NaiveDate, history_months: u32) -> String {
     (history_months > 0)
         .then(|| as_of.checked_sub_months(chrono::Months::new(history_months)))
         .flatten()
         .map(date_to_sql)
+        .unwrap_or_default()
 }
 
 pub fn payment_history(
@@ -142,11 +144,7 @@ pub fn paid_invoices(
     default_terms_days: u32,
 ) -> StoreResult<Vec<PaidInvoice>> {
     let mut stmt = conn.prepare_cached(HISTORY_SQL)?;
-    let mut rows = stmt.query(params![
-        date_to_sql(as_of),
-        default_terms_days,
-        Option::<String>::None
-    ])?;
+    let mut rows = stmt.query(params![date_to_sql(as_of), default_terms_days, ""])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         let currency = Currency::parse(&row.get::<_, String>(5)?).unwrap_or_default();

@@ -170,11 +170,19 @@ pub fn gather(
     let from = recent_start
         .checked_sub_months(Months::new(12))
         .unwrap_or(NaiveDate::MIN);
-    for_each_customer_invoices(conn, from, as_of, only, |customer, invoices| {
-        if let Some(b) = bundles.get_mut(&customer) {
-            b.facts.set_invoice_history(invoices, as_of, p.signals);
-        }
-    })?;
+    // Only a recent invoice's number is ever shown (the largest of the recent window).
+    for_each_customer_invoices(
+        conn,
+        from,
+        as_of,
+        recent_start,
+        only,
+        |customer, invoices| {
+            if let Some(b) = bundles.get_mut(&customer) {
+                b.facts.set_invoice_history(invoices, as_of, p.signals);
+            }
+        },
+    )?;
 
     Ok(Gathered {
         as_of,

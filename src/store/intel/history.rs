@@ -10,30 +10,42 @@ use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
-/// An invoice is paid on the date of the allocation that completed it. The window sums
-/// allocations in payment order; the completing row is the one that crosses the amount due.
-const PAID_SQL: &str = "
-WITH running AS (
-    SELECT a.invoice_id, a.paid_on, a.amount_minor,
-           SUM(a.amount_minor) OVER w AS cum,
-           COUNT(*) OVER w AS n
-    FROM allocations a
-    WHERE a.undone_at IS NULL AND a.paid_on <= ?1
-      AND (?4 IS NULL OR a.invoice_id IN (SELECT id FROM invoices WHERE customer_id = ?4))
-    WINDOW w AS (PARTITION BY a.invoice_id ORDER BY a.paid_on, a.id ROWS UNBOUNDED PRECEDING)
-)
+/// The columns of a paid invoice. An invoice is paid on the day it was settled (schema step
+/// 5): the day its payments reach the amount due. Its payments are the allocations dated on
+/// or before that day (counted from the covering index, no row read).
+macro_rules! paid_select {
+    () => {
+        "
 SELECT i.id, i.customer_id, i.amount_minor, i.currency,
        COALESCE(i.due_date,
                 date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?3) || ' days')),
-       r.paid_on, r.n
-FROM running r
-JOIN invoices i ON i.id = r.invoice_id
-JOIN customers c ON c.id = i.customer_id
-WHERE i.kind = 'invoice'
-  AND r.cum >= i.amount_minor - i.prepaid_minor
-  AND r.cum - r.amount_minor < i.amount_minor - i.prepaid_minor
-  AND r.paid_on >= ?2
-";
+       i.settled_on,
+       (SELECT COUNT(*) FROM allocations a
+        WHERE a.invoice_id = i.id AND a.undone_at IS NULL AND a.paid_on <= i.settled_on)
+FROM invoices i
+JOIN customers c ON c.id = i.customer_id"
+    };
+}
+
+/// Invoices settled in `[?2, ?1]`: one range of `invoices_settled`.
+const PAID_SQL: &str = concat!(
+    paid_select!(),
+    "
+WHERE i.settled_on >= ?2 AND i.settled_on <= ?1
+  AND i.kind = 'invoice' AND i.amount_minor - i.prepaid_minor > 0
+  AND (?4 IS NULL OR i.customer_id = ?4)
+"
+);
+
+/// The same for one customer, through its `(customer_id, issue_date)` index.
+const CUSTOMER_PAID_SQL: &str = concat!(
+    paid_select!(),
+    "
+WHERE i.customer_id = ?4 AND i.issue_date <= ?1
+  AND i.settled_on >= ?2 AND i.settled_on <= ?1
+  AND i.kind = 'invoice' AND i.amount_minor - i.prepaid_minor > 0
+"
+);
 
 /// Calls `f` with every invoice whose payment was completed between `since` and `as_of`.
 pub fn for_each_paid_invoice(
@@ -44,7 +56,12 @@ pub fn for_each_paid_invoice(
     only: Option<CustomerId>,
     mut f: impl FnMut(PaidInvoice),
 ) -> StoreResult<()> {
-    let mut stmt = conn.prepare_cached(PAID_SQL)?;
+    let sql = if only.is_some() {
+        CUSTOMER_PAID_SQL
+    } else {
+        PAID_SQL
+    };
+    let mut stmt = conn.prepare_cached(sql)?;
     let mut rows = stmt.query(params![
         date_to_sql(as_of),
         date_to_sql(since),
@@ -52,6 +69,11 @@ pub fn for_each_paid_invoice(
         only
     ])?;
     while let Some(r) = rows.next()? {
+        // Settled by a credit note recorded on the wrong side: no payment completed it.
+        let payments: u32 = r.get(6)?;
+        if payments == 0 {
+            continue;
+        }
         let currency = Currency::parse(&r.get::<_, String>(3)?).unwrap_or_default();
         f(PaidInvoice {
             invoice_id: r.get(0)?,
@@ -59,7 +81,7 @@ pub fn for_each_paid_invoice(
             amount: from_minor(r.get(2)?, currency),
             due_date: date_from_sql(&r.get::<_, String>(4)?)?,
             paid_on: date_from_sql(&r.get::<_, String>(5)?)?,
-            payments: r.get(6)?,
+            payments,
         });
     }
     Ok(())
@@ -67,20 +89,30 @@ pub fn for_each_paid_invoice(
 
 /// Each customer's invoices issued in `(from, to]`, one customer at a time (the index on
 /// `(customer_id, issue_date)` gives them in order), so that only one list is in memory.
+/// Numbers are read only for the invoices issued after `numbers_after` (empty before).
 pub fn for_each_customer_invoices(
     conn: &Connection,
     from: NaiveDate,
     to: NaiveDate,
+    numbers_after: NaiveDate,
     only: Option<CustomerId>,
     mut f: impl FnMut(CustomerId, &[(String, NaiveDate, Decimal)]),
 ) -> StoreResult<()> {
+    // Read from the covering `invoices_customer_sales` index; the invoice row itself (for
+    // its number) only for those issued after `numbers_after`.
     let mut stmt = conn.prepare_cached(
-        "SELECT customer_id, number, issue_date, amount_minor, currency FROM invoices
+        "SELECT customer_id, CASE WHEN issue_date > ?4 THEN number END, issue_date,
+                amount_minor, currency FROM invoices
          WHERE kind = 'invoice' AND issue_date > ?1 AND issue_date <= ?2
            AND (?3 IS NULL OR customer_id = ?3)
          ORDER BY customer_id, issue_date",
     )?;
-    let mut rows = stmt.query(params![date_to_sql(from), date_to_sql(to), only])?;
+    let mut rows = stmt.query(params![
+        date_to_sql(from),
+        date_to_sql(to),
+        only,
+        date_to_sql(numbers_after)
+    ])?;
     let mut current: Option<CustomerId> = None;
     let mut list: Vec<(String, NaiveDate, Decimal)> = Vec::new();
     while let Some(r) = rows.next()? {
@@ -94,7 +126,7 @@ pub fn for_each_customer_invoices(
         }
         let currency = Currency::parse(&r.get::<_, String>(4)?).unwrap_or_default();
         list.push((
-            r.get(1)?,
+            r.get::<_, Option<String>>(1)?.unwrap_or_default(),
             date_from_sql(&r.get::<_, String>(2)?)?,
             from_minor(r.get(3)?, currency),
         ));

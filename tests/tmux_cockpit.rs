@@ -70,10 +70,22 @@ impl Tmux {
 
     /// Waits until the pane shows `needle`; fails with the pane's text after 15 s.
     fn wait_for(&self, needle: &str) -> String {
+        self.wait_until(needle, |text| text.contains(needle))
+    }
+
+    /// The first frame comes before the data (panes show "loading…"): wait for the frame
+    /// that has every pane's data.
+    fn wait_for_data(&self, needle: &str) -> String {
+        self.wait_until(needle, |text| {
+            text.contains(needle) && !text.contains("loading…")
+        })
+    }
+
+    fn wait_until(&self, needle: &str, done: impl Fn(&str) -> bool) -> String {
         let start = Instant::now();
         loop {
             let text = self.text();
-            if text.contains(needle) {
+            if done(&text) {
                 return text;
             }
             if start.elapsed() > Duration::from_secs(15) {
@@ -130,7 +142,7 @@ fn the_cockpit_in_tmux() {
     let dir = tempfile::tempdir().unwrap();
     let db = books(dir.path());
     let t = Tmux::start("main", 100, 30, &command(dir.path(), &db, ""));
-    let text = t.wait_for("Aged receivables");
+    let text = t.wait_for_data("Aged receivables");
     assert!(text.contains("Net cash €16,000"), "{text}");
     assert!(text.contains("DSO 73.0 d"), "{text}");
     assert!(text.contains("Overdue 31.1%"), "{text}");

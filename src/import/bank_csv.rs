@@ -15,7 +15,7 @@ use crate::import::bank_common::{
 };
 use crate::import::csv_profile::{CsvProfile, DecimalMark, builtin_profiles};
 use crate::import::text::{DecimalStyle, normalise_iban};
-use crate::import::{Format, ImportBatch, ImportError, ImportResult, ParseContext};
+use crate::import::{Format, ImportBatch, ImportError, ImportResult, ParseContext, csv_separator};
 use chrono::NaiveDate;
 use layout::Layout;
 use rows::{Row, RowOutcome, RowReader};
@@ -30,12 +30,22 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
         .cloned()
         .collect();
     let Some(layout) = layout::find_layout(text, &profiles) else {
+        if let Some(e) = layout::separator_mismatch(text, &profiles) {
+            return Err(e);
+        }
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let first: String = first.chars().take(120).collect();
         return Err(ImportError::at_line(1, format!("no CSV profile recognises the columns of this bank export (\"{first}\")"))
             .hint("add a profile for its columns in config/default.toml under [[import.csv_profiles]]; config/csv_profiles.toml has examples to copy"));
     };
     let rows = read_rows(text, &layout)?;
+    let cells = rows.iter().map(|r| (r.line, r.cells.as_slice()));
+    csv_separator::check_rows(
+        layout.header.len(),
+        layout.header_line + 1,
+        layout.delimiter,
+        cells,
+    )?;
     let style = decimal_style(&layout, &rows);
     let day_first = day_first(&layout, &rows)?;
     let preamble_lines: Vec<&str> = text.lines().take(layout.header_line).collect();

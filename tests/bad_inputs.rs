@@ -158,6 +158,25 @@ fn wrong_separator() {
 }
 
 #[test]
+fn one_line_with_another_separator() {
+    let db = Db::with_good_import();
+    let text = String::from_utf8(fixture("invoices_fr.csv"))
+        .unwrap()
+        .replace("FA-2024-", "FB-2024-");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[5] = lines[5].replace(';', ",");
+    db.refused(
+        "mixed.csv",
+        (lines.join("\n") + "\n").as_bytes(),
+        &[
+            "mixed.csv: line 6: the separator looks like ',' on this line but ';' on the header \
+             (line 4)",
+            "replace ',' by ';' on this line",
+        ],
+    );
+}
+
+#[test]
 fn wrong_separator_for_a_profile() {
     let db = Db::with_good_import();
     let cfg = db.write(

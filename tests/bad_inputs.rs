@@ -87,9 +87,22 @@ impl Db {
     /// Imports `bytes` as `name`, expects a refusal whose message holds every one of
     /// `must_say`, and checks the database holds nothing of the file.
     fn refused(&self, name: &str, bytes: &[u8], must_say: &[&str]) -> String {
+        self.refused_with(&[], name, bytes, must_say)
+    }
+
+    /// [`Db::refused`] with options before the `import` subcommand (`--config`).
+    fn refused_with(
+        &self,
+        options: &[&str],
+        name: &str,
+        bytes: &[u8],
+        must_say: &[&str],
+    ) -> String {
         let before = self.counts();
         let file = self.write(name, bytes);
-        let (code, _out, err) = self.run(&["import", file.to_str().unwrap()]);
+        let mut args = options.to_vec();
+        args.extend(["import", file.to_str().unwrap()]);
+        let (code, _out, err) = self.run(&args);
         assert_ne!(code, 0, "{name} was accepted: {err}");
         assert!(err.contains(name), "message does not name the file: {err}");
         for s in must_say {
@@ -129,8 +142,67 @@ fn wrong_separator() {
         .unwrap()
         .replace(';', ",")
         .replace("FA-2024-", "FB-2024-");
-    // The comma splits "1 200,00" in two: the columns shift and a field no longer fits.
-    db.refused("sep.csv", text.as_bytes(), &["line 5", "field '"]);
+    // The comma splits "1 200,00" in two: the columns would shift, and the reader says so
+    // instead of blaming the field that happens to land under 'Type'.
+    let err = db.refused(
+        "sep.csv",
+        text.as_bytes(),
+        &[
+            "line 5: the separator looks like ','",
+            "',' is also the decimal mark (\"1 200,00\" is cut in two)",
+            "13 fields, the header on line 4 into 11",
+            "export the file again with ';' as separator",
+        ],
+    );
+    assert!(!err.contains("field '"), "a shifted field is blamed: {err}");
+}
+
+#[test]
+fn one_line_with_another_separator() {
+    let db = Db::with_good_import();
+    let text = String::from_utf8(fixture("invoices_fr.csv"))
+        .unwrap()
+        .replace("FA-2024-", "FB-2024-");
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    lines[5] = lines[5].replace(';', ",");
+    db.refused(
+        "mixed.csv",
+        (lines.join("\n") + "\n").as_bytes(),
+        &[
+            "mixed.csv: line 6: the separator looks like ',' on this line but ';' on the header \
+             (line 4)",
+            "replace ',' by ';' on this line",
+        ],
+    );
+}
+
+#[test]
+fn wrong_separator_for_a_profile() {
+    let db = Db::with_good_import();
+    let cfg = db.write(
+        "encours.toml",
+        "[[import.csv_profiles]]\nname = \"ERP\"\nkind = \"invoices\"\n\
+         detect_headers = [\"N° facture\", \"Montant TTC\"]\ndelimiter = \";\"\n"
+            .as_bytes(),
+    );
+    let text = String::from_utf8(fixture("invoices_fr.csv")).unwrap();
+    // Without the preamble, so that the header is line 1.
+    let text = text
+        .lines()
+        .skip(3)
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replace(';', ",")
+        .replace("FA-2024-", "FB-2024-");
+    db.refused_with(
+        &["--config", cfg.to_str().unwrap()],
+        "erp.csv",
+        text.as_bytes(),
+        &[
+            "erp.csv: line 1: the separator looks like ',' but the profile 'ERP' says ';'",
+            "export the file again with ';' as separator, or set delimiter = \",\" in the profile 'ERP'",
+        ],
+    );
 }
 
 #[test]

@@ -257,3 +257,123 @@ fn outcomes_acknowledged_before_a_kill_are_kept() {
         );
     }
 }
+
+/// What a matching run wrote: every allocation's invoice, bank line, amount and rule, in
+/// order, plus the events. Two runs over the same data write the same.
+fn allocation_state(db: &Path) -> (i64, u64, i64) {
+    use std::hash::{Hash, Hasher};
+    let conn = Connection::open(db).unwrap();
+    let rows: String = conn
+        .query_row(
+            "SELECT COALESCE(group_concat(x, '|'), '') FROM (SELECT invoice_id || ':' || \
+             COALESCE(transaction_id, '') || ':' || amount_minor || ':' || rule AS x \
+             FROM allocations ORDER BY id)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut digest = std::collections::hash_map::DefaultHasher::new();
+    rows.hash(&mut digest);
+    (
+        scalar(&conn, "SELECT COUNT(*) FROM allocations"),
+        digest.finish(),
+        scalar(&conn, "SELECT COUNT(*) FROM events"),
+    )
+}
+
+fn wal_bytes(db: &Path) -> u64 {
+    let mut wal = db.as_os_str().to_owned();
+    wal.push("-wal");
+    std::fs::metadata(wal).map_or(0, |m| m.len())
+}
+
+/// The kill is aimed with the store's test hook: the run announces that all its rows are
+/// written and its COMMIT is next, then waits `PAUSE` ms. Kills inside the pause land in the
+/// open transaction (its uncommitted pages partly in the WAL already); kills at the end of
+/// it race the COMMIT itself. Either way the database must hold all of the run or none.
+#[test]
+fn matching_killed_inside_its_transaction() {
+    use std::io::{BufRead, BufReader};
+    const PAUSE: u64 = 400;
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let clean = dir.path().join("clean.sqlite");
+    std::fs::copy(&f.raw, &clean).unwrap();
+    let before = allocation_state(&clean);
+    ok(encours(&clean).arg("match"));
+    let after = allocation_state(&clean);
+    assert!(after.0 > 0, "the clean run allocated nothing");
+    let mut rng = Rng(0xC0117);
+    let (mut none, mut all, mut during) = (0, 0, 0);
+    for run in 0..2 * runs() {
+        let db = dir.path().join(format!("commit-{run}.sqlite"));
+        std::fs::copy(&f.raw, &db).unwrap();
+        let mut child = encours(&db)
+            .arg("match")
+            .env(encours::store::test_hooks::PAUSE_VAR, PAUSE.to_string())
+            .spawn()
+            .unwrap();
+        let mut stderr = BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        loop {
+            line.clear();
+            let n = stderr.read_line(&mut line).unwrap();
+            assert!(n > 0, "the run ended without reaching its COMMIT");
+            if line.trim_end() == encours::store::test_hooks::BEFORE_COMMIT {
+                break;
+            }
+        }
+        let wal = wal_bytes(&db);
+        // Even runs: inside the pause. Odd runs: around the moment the COMMIT starts, to the
+        // microsecond, since writing the run's pages to the WAL takes a few milliseconds.
+        let micros = if run % 2 == 0 {
+            rng.below((PAUSE - 20) * 1000)
+        } else {
+            (PAUSE - 8) * 1000 + rng.below(20_000)
+        };
+        let delay = micros as f64 / 1000.0;
+        std::thread::sleep(Duration::from_micros(micros));
+        let _ = child.kill();
+        let _ = child.wait();
+        // Frames the killed process left in the WAL: with no commit frame among them they
+        // must be ignored when the database is opened again.
+        let wal_left = wal_bytes(&db);
+        check_invariants(&db);
+        let state = allocation_state(&db);
+        if state == before {
+            none += 1;
+            during += usize::from(wal_left > 0);
+        } else {
+            assert_eq!(
+                state, after,
+                "kill {delay} ms after the rows were written left part of the run"
+            );
+            all += 1;
+        }
+        ok(encours(&db).arg("match"));
+        check_invariants(&db);
+        let rerun = allocation_state(&db);
+        assert_eq!(
+            (rerun.0, rerun.1),
+            (after.0, after.1),
+            "the rerun's allocations differ from a clean run's"
+        );
+        // After a committed run the rerun finds nothing to do, and logs that it did nothing.
+        let runs_logged = if state == before { 1 } else { 2 };
+        assert_eq!(rerun.2, before.2 + runs_logged * (after.2 - before.2));
+        println!(
+            "match: killed {delay:.3} ms into the pause before COMMIT (WAL: {wal} bytes then, \
+             {wal_left} left by the kill): {}",
+            match (state == before, wal_left > 0) {
+                (false, _) => "all of the run",
+                (true, false) => "none of the run",
+                (true, true) => "none of the run, its COMMIT cut short",
+            }
+        );
+    }
+    assert!(none > 0, "no kill landed inside the transaction");
+    println!(
+        "{none} kills before the COMMIT took effect ({during} during its writes), {all} after; \
+         the rerun always completed"
+    );
+}

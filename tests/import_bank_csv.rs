@@ -337,3 +337,51 @@ fn fees_become_their_own_line_and_unsettled_rows_are_left_out() {
     );
     assert_eq!(s.closing.as_ref().unwrap().amount, dec!(898.80));
 }
+
+/// A separator that is also the decimal mark cuts the amounts in two; the message says so
+/// rather than blaming the field that the shift happens to land on.
+#[test]
+fn a_comma_separator_that_cuts_decimal_commas_is_named() {
+    let text = "Date,Libellé,Montant,Devise\n05/03/2024,Acompte client,120,00,EUR\n";
+    let e = parse_as(Format::BankCsv, text, &ctx("virgules.csv")).unwrap_err();
+    assert_eq!(e.location, SourceLocation::Line(2));
+    let shown = e.to_string();
+    assert!(
+        shown.contains("the separator looks like ',' but ',' is also the decimal mark (\"120,00\""),
+        "{shown}"
+    );
+    assert!(shown.contains("the header on line 1 into 4"), "{shown}");
+    assert!(shown.contains("export the file again with ';'"), "{shown}");
+}
+
+#[test]
+fn a_profile_whose_separator_is_not_the_files_is_named() {
+    let toml = r#"
+[[import.csv_profiles]]
+name = "Ma banque"
+detect_headers = ["Jour", "Somme"]
+delimiter = ";"
+day_first = true
+[import.csv_profiles.columns]
+date = ["Jour"]
+amount = ["Somme"]
+"#;
+    let ctx = ParseContext {
+        csv_profiles: parse_profiles(toml).unwrap(),
+        ..ctx("tabs.csv")
+    };
+    let text = "Relevé\n\nJour\tLibellé\tSomme\n05.03.2024\tAcompte client\t+120,00\n";
+    let e = parse_as(Format::BankCsv, text, &ctx).unwrap_err();
+    assert_eq!(e.location, SourceLocation::Line(3));
+    assert!(
+        e.to_string().contains(
+            "the separator looks like tab but the profile 'Ma banque' says ';'. export the file \
+             again with ';' as separator, or set delimiter = \"\\t\" in the profile 'Ma banque'"
+        ),
+        "{e}"
+    );
+    // With the profile's own separator it reads.
+    let b =
+        parse_as(Format::BankCsv, &text.replace('\t', ";"), &ctx).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(b.statements[0].transactions[0].amount, dec!(120.00));
+}

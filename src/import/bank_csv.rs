@@ -15,7 +15,9 @@ use crate::domain::money::Currency;
 use crate::import::bank_common::{DateEvidence, DateOrder, DecimalEvidence};
 use crate::import::csv_profile::{CsvProfile, DecimalMark, builtin_profiles};
 use crate::import::text::{DecimalStyle, normalise_iban};
-use crate::import::{BankLineSink, Format, ImportBatch, ImportError, ImportResult, ParseContext};
+use crate::import::{
+    BankLineSink, Format, ImportBatch, ImportError, ImportResult, ParseContext, csv_separator,
+};
 use chrono::NaiveDate;
 use layout::Layout;
 use records::Records;
@@ -67,6 +69,9 @@ pub fn parse_into<S: BankLineSink>(
         .cloned()
         .collect();
     let Some(layout) = layout::find_layout(text, &profiles) else {
+        if let Some(e) = layout::separator_mismatch(text, &profiles) {
+            return Err(e.into());
+        }
         let first = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
         let first: String = first.chars().take(120).collect();
         return Err(ImportError::at_line(1, format!("no CSV profile recognises the columns of this bank export (\"{first}\")"))
@@ -90,7 +95,19 @@ pub fn parse_into<S: BankLineSink>(
     let mut groups: Vec<Group> = Vec::new();
     let mut records = Records::new(text, &layout);
     let mut record = csv::StringRecord::new();
+    let header_len = layout.header.len();
     while let Some(line) = records.next(&mut record)? {
+        // Only a row longer than the header or of one field can betray a wrong separator;
+        // the others go by without a copy.
+        if record.len() > header_len || record.len() == 1 {
+            let cells: Vec<String> = record.iter().map(str::to_string).collect();
+            csv_separator::check_rows(
+                header_len,
+                layout.header_line + 1,
+                layout.delimiter,
+                [(line, cells.as_slice())],
+            )?;
+        }
         let row = Row {
             line,
             cells: &record,

@@ -4,7 +4,7 @@
 
 use crate::import::csv_profile::{CsvColumns, CsvKind, CsvProfile, DecimalMark};
 use crate::import::text::{self, DecimalStyle};
-use crate::import::{ImportError, ImportResult, ParseContext};
+use crate::import::{ImportError, ImportResult, ParseContext, csv_separator};
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
 
@@ -231,6 +231,19 @@ pub fn read_table(
         Some(c) if c.is_ascii() => c as u8,
         _ => guess_delimiter(text),
     };
+    let table = find_table(text, delim, is_header)?;
+    if let Some(t) = &table {
+        let rows = t.rows.iter().map(|r| (r.line, r.cells.as_slice()));
+        csv_separator::check_rows(t.header.len(), t.header_line, delim, rows)?;
+    }
+    Ok(table)
+}
+
+fn find_table(
+    text: &str,
+    delim: u8,
+    is_header: impl Fn(&[String]) -> bool,
+) -> ImportResult<Option<Table>> {
     let mut rows = read_records(text, delim)?;
     let found = rows.iter().take(MAX_PREAMBLE).position(|r| {
         let folded: Vec<String> = r.cells.iter().map(|c| fold(c)).collect();
@@ -257,22 +270,55 @@ pub fn read_with_profiles(
     generic: &CsvProfile,
     generic_is_header: impl Fn(&[String]) -> bool,
 ) -> ImportResult<Option<(CsvProfile, Table)>> {
+    // A profile whose headers are there, but split with another separator than it says.
+    let mut mismatch: Option<ImportError> = None;
     for profile in ctx.csv_profiles.iter().filter(|p| p.kind == kind) {
         if profile.detect_headers.is_empty() {
             continue;
         }
         let wanted: Vec<String> = profile.detect_headers.iter().map(|h| fold(h)).collect();
-        let table = read_table(text, profile.delimiter, |cells| {
-            wanted.iter().all(|w| cells.contains(w))
-        })?;
+        let fits = |cells: &[String]| wanted.iter().all(|w| cells.contains(w));
+        let table = read_table(text, profile.delimiter, fits)?;
         if let Some(table) = table {
             let mut merged = profile.clone();
             merged.columns = merge_columns(&profile.columns, &generic.columns);
             return Ok(Some((merged, table)));
         }
+        if mismatch.is_none() {
+            mismatch = separator_mismatch(text, profile, fits);
+        }
     }
-    let table = read_table(text, generic.delimiter, generic_is_header)?;
-    Ok(table.map(|t| (generic.clone(), t)))
+    // The generic reading decides; if it fails, the profile's separator is the likelier cause.
+    match (
+        read_table(text, generic.delimiter, generic_is_header),
+        mismatch,
+    ) {
+        (Ok(Some(t)), _) => Ok(Some((generic.clone(), t))),
+        (Ok(None) | Err(_), Some(e)) => Err(e),
+        (other, None) => other.map(|t| t.map(|t| (generic.clone(), t))),
+    }
+}
+
+/// When `profile` names a separator, whether its header is found with another one.
+fn separator_mismatch(
+    text: &str,
+    profile: &CsvProfile,
+    fits: impl Fn(&[String]) -> bool,
+) -> Option<ImportError> {
+    let said = profile.delimiter.and_then(|c| u8::try_from(c).ok())?;
+    let head = csv_separator::head(text.trim_start_matches('\u{feff}'));
+    for other in csv_separator::CANDIDATES.into_iter().filter(|c| *c != said) {
+        // A quote error in the probe only means this separator does not fit either.
+        if let Ok(Some(t)) = find_table(head, other, &fits) {
+            return Some(csv_separator::profile_says_otherwise(
+                &profile.name,
+                said,
+                other,
+                t.header_line,
+            ));
+        }
+    }
+    None
 }
 
 /// Field-wise concatenation of two column maps, `first` before `then`.

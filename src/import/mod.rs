@@ -10,6 +10,7 @@ pub mod camt;
 pub mod cfonb;
 pub mod cii;
 pub mod csv_profile;
+pub mod csv_separator;
 pub mod csv_util;
 pub mod customer_csv;
 pub mod detect;

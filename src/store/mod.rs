@@ -15,6 +15,7 @@ pub mod import_writer;
 pub mod intel;
 pub mod matching;
 pub mod schema;
+pub mod test_hooks;
 
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
@@ -314,6 +315,7 @@ impl Store {
         }
         let tx = self.begin_immediate()?;
         let value = f(&tx)?;
+        test_hooks::before_commit();
         tx.commit().map_err(StoreError::from)?;
         Ok(value)
     }

@@ -6,6 +6,7 @@ use crate::domain::model::Balance;
 use crate::import::csv_profile::{CsvKind, CsvProfile};
 use crate::import::detect::fold_accents;
 use crate::import::text::{DecimalStyle, normalise_iban, parse_amount, parse_date};
+use crate::import::{ImportError, csv_separator};
 
 /// Header rows are looked for among the first lines only: a preamble is a few lines.
 const MAX_PREAMBLE_LINES: usize = 40;
@@ -163,6 +164,42 @@ pub(super) fn find_layout(text: &str, profiles: &[CsvProfile]) -> Option<Layout>
                         .collect(),
                     columns,
                 });
+            }
+        }
+    }
+    None
+}
+
+/// When no profile fits: the first one that names its separator and would fit with
+/// another, as the message to show. Runs on every file no profile fits (most of them not
+/// CSV at all), so a line is only split when its text holds all the profile's headers.
+pub(super) fn separator_mismatch(text: &str, profiles: &[CsvProfile]) -> Option<ImportError> {
+    let lines: Vec<(&str, String)> = text
+        .lines()
+        .take(MAX_PREAMBLE_LINES)
+        .map(|l| (l, norm(l)))
+        .collect();
+    for profile in profiles.iter().filter(|p| p.kind == CsvKind::Bank) {
+        let Some(said) = profile.delimiter.and_then(|c| u8::try_from(c).ok()) else {
+            continue;
+        };
+        let wanted: Vec<String> = profile.detect_headers.iter().map(|h| norm(h)).collect();
+        for (idx, (line, folded)) in lines.iter().enumerate() {
+            if wanted.is_empty() || !wanted.iter().all(|w| folded.contains(w.as_str())) {
+                continue;
+            }
+            for other in csv_separator::CANDIDATES.into_iter().filter(|c| *c != said) {
+                let header: Vec<String> = split_line(line, other).iter().map(|h| norm(h)).collect();
+                if wanted.iter().all(|w| header.contains(w))
+                    && Columns::resolve(&header, profile).usable()
+                {
+                    return Some(csv_separator::profile_says_otherwise(
+                        &profile.name,
+                        said,
+                        other,
+                        idx + 1,
+                    ));
+                }
             }
         }
     }

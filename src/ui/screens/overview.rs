@@ -128,9 +128,11 @@ fn draw_signals(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     if s.rows.is_empty() {
         return empty(frame, inner, ctx, s.notice, T::Empty);
     }
+    // A pane shows a screenful: 19,000 flagged customers must not be laid out per frame.
     let lines: Vec<Line> = s
         .rows
         .iter()
+        .take(usize::from(inner.height))
         .map(|r| {
             Line::from(vec![
                 grade_span(ctx, Some(r.grade)),
@@ -207,6 +209,7 @@ fn draw_queue(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let rows: Vec<Row> = q
         .lines
         .iter()
+        .take(usize::from(table_area.height))
         .map(|l| {
             let mut cells = vec![Line::from(clean(&l.name)), Line::from(l.level.to_string())];
             if with_channel {

@@ -127,7 +127,7 @@ fn ageing_matches_hand_computed_figures() {
 }
 
 mod settled {
-    //! The settled day each invoice carries (schema step 5) must follow every writer of
+    //! The settled day each invoice carries (schema step 6) must follow every writer of
     //! allocations: a matching run, a person's assignment, an undo, a reversal, a ledger
     //! settlement at import. Checked through the ageing report and against the day
     //! recomputed here from the allocation rows.

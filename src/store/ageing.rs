@@ -32,7 +32,7 @@ JOIN customers c ON c.id = i.customer_id"
 /// allocated on or before that date. An invoice's due date falls back to the customer's
 /// terms, then `default_terms_days`.
 ///
-/// Only invoices not settled by the date are read (`invoices_settled`, see schema step 5),
+/// Only invoices not settled by the date are read (`invoices_settled`, see schema step 6),
 /// and each one's sums come from one range of a covering index: an index read per open
 /// item instead of a grouping of every allocation. The open amount is computed once, in the
 /// select list; rows that are not open after all (cannot happen while the triggers keep

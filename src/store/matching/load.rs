@@ -87,7 +87,7 @@ pub fn credits(conn: &Connection, only: Option<TransactionId>) -> StoreResult<Cr
     Ok(out)
 }
 
-/// Open invoices are the ones not settled (schema step 5): only they are read, each one's
+/// Open invoices are the ones not settled (schema step 6): only they are read, each one's
 /// payments summed from the covering allocations index.
 const INVOICES_SQL: &str = "
 SELECT i.id, i.number, i.number_key, i.payment_reference, i.customer_id, i.issue_date,

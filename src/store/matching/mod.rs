@@ -1,7 +1,7 @@
 //! Matching against the database: load the open items, let the domain decide, write the
 //! allocations in one `BEGIN IMMEDIATE` transaction, undo what reversals take back, and leave
 //! a trail in `events`. Invoices' amounts are never updated: their open amount is derived
-//! from the allocations, and only their settled day (schema step 5) follows them.
+//! from the allocations, and only their settled day (schema step 6) follows them.
 //!
 //! Write-off rows (rules `discount` and `fee`) carry the bank line's id so that they are
 //! undone with it, but they do not use its money: a bank line's unallocated part is its amount

@@ -1,6 +1,6 @@
 //! The write phase of a matching run. A run writes as many allocations as there are bank
 //! credits (a million at the largest size): one prepared INSERT reused for every row, and the
-//! invoices' settled day (schema step 5) brought up to date once for the whole run, in
+//! invoices' settled day (schema step 6) brought up to date once for the whole run, in
 //! invoice order, instead of by the per-row trigger (which doubled the cost of each insert).
 
 use crate::domain::matching::Allocation;

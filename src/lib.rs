@@ -17,13 +17,17 @@
 //!   [`import::ImportError`] naming file, line or XML path, and field. Format detected from content.
 //! - [`store`]: the schema and its append-only migrations, the one-transaction import writer,
 //!   the queries that stream rows into domain accumulators, matching, intelligence
-//!   ([`store::intel`]), forecast, claims, events, backup.
+//!   ([`store::intel`]), forecast, claims, events, backup. Each invoice carries the day it was
+//!   settled, kept by triggers on allocations, so that "open on a date" reads only open
+//!   invoices through indexes.
 //! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the
-//!   inbox watcher.
+//!   inbox watcher. Bank CSV lines stream from the reader into the writer
+//!   ([`import::BankLineSink`]) inside the file's one transaction; other formats come as a batch.
 //! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject.
 //! - [`app`]: the cockpit's state. Screens are plain data, key presses become `Msg`s, `update`
-//!   returns `Effect`s; data comes through the [`app::source::DataSource`] trait.
-//! - [`ui`]: `render(frame, &app)` and nothing else.
+//!   returns `Effect`s (loads, writes, and the claim of the call-list line being worked);
+//!   data comes through the [`app::source::DataSource`] trait.
+//! - [`ui`]: `render(frame, &app)` and nothing else; tables build only the rows in view.
 //! - [`runtime`]: terminal set-up and restore (panics included), the event loop, the worker
 //!   thread that runs effects, the watcher; the only place, with [`cli`], that reads the clock.
 //! - [`cli`]: arguments → settings → one command; [`config`] layers the TOML settings;

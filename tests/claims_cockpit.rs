@@ -64,6 +64,16 @@ impl Operator {
         self.run(effects)
     }
 
+    fn msg(&mut self, msg: Msg) {
+        let effects = update(&mut self.app, msg);
+        self.run(effects);
+    }
+
+    fn queue_ids(&self) -> Vec<i64> {
+        let q = self.app.data.queue.as_ref().expect("queue loaded");
+        q.lines.iter().map(|l| l.customer_id).collect()
+    }
+
     fn selected(&self) -> i64 {
         self.app.screens.queue.key.expect("a selected line")
     }
@@ -185,4 +195,26 @@ fn read_only_sessions_claim_nothing() {
         "{effects:?}"
     );
     assert!(holders(&path).is_empty());
+}
+
+#[test]
+fn a_colleagues_outcome_reaches_the_other_cockpit_through_the_cached_queue() {
+    let (_dir, path) = books_on_disk();
+    let mut alice = Operator::open(&path, "alice");
+    let mut bob = Operator::open(&path, "bob");
+    alice.key('4');
+    bob.key('4');
+    let worked = alice.selected();
+    // Alice's claim moved the database's version; bob's reload still shows the line.
+    bob.msg(Msg::DataChanged);
+    assert!(bob.queue_ids().contains(&worked));
+    alice.key('n');
+    assert!(!alice.queue_ids().contains(&worked));
+    // Bob's runtime sees the database change (PRAGMA data_version) and reloads: the queue he
+    // is shown must not come from the gather cached before alice's outcome.
+    bob.msg(Msg::DataChanged);
+    assert!(
+        !bob.queue_ids().contains(&worked),
+        "the line alice handled is still on bob's list"
+    );
 }

@@ -3,6 +3,7 @@
 //! check to fail would blame an innocent field ("'00' is not a document type"). These checks
 //! run before any field is read, so the message says what is really wrong.
 
+use crate::import::csv_util::count_outside_quotes;
 use crate::import::{ImportError, ImportResult};
 
 /// The separators exports use, in the order they are tried.
@@ -49,19 +50,6 @@ pub fn profile_says_otherwise(profile: &str, said: u8, found: u8, line: usize) -
          profile '{profile}' (or remove its delimiter to have it guessed)",
         show(said)
     ))
-}
-
-fn count_outside_quotes(line: &str, delim: u8) -> usize {
-    let mut quoted = false;
-    let mut n = 0;
-    for b in line.bytes() {
-        if b == b'"' {
-            quoted = !quoted;
-        } else if b == delim && !quoted {
-            n += 1;
-        }
-    }
-    n
 }
 
 /// A decimal amount cut in two by the separator: `1 200` then `00`.

@@ -64,7 +64,8 @@ pub fn guess_delimiter(text: &str) -> u8 {
     best.1
 }
 
-fn count_outside_quotes(line: &str, delim: u8) -> usize {
+/// How many times `delim` splits `line`, quoted fields aside.
+pub(crate) fn count_outside_quotes(line: &str, delim: u8) -> usize {
     let mut quoted = false;
     let mut n = 0;
     for b in line.bytes() {

@@ -11,17 +11,17 @@ pub mod load;
 pub mod manual;
 pub mod reversals;
 mod write;
+pub(crate) use write::insert_allocation;
 
 pub use manual::{accept_suggestion, assign, assign_to_customer, undo_allocation};
 pub use reversals::ReversalDone;
 
 use crate::domain::matching::{
-    Allocation, MatchOutcome, MatchParams, Overpayment, Rule, Suggestion, Unmatched, match_credits,
-    suggest_for,
+    MatchOutcome, MatchParams, Overpayment, Rule, Suggestion, Unmatched, match_credits, suggest_for,
 };
 use crate::domain::model::{CustomerId, InvoiceId, TransactionId};
-use crate::domain::money::{Currency, from_minor, to_minor};
-use crate::store::{Actor, Store, StoreError, StoreResult, date_from_sql, date_to_sql};
+use crate::domain::money::{Currency, from_minor};
+use crate::store::{Actor, Store, StoreResult, date_from_sql};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, params};
 use rust_decimal::Decimal;
@@ -109,32 +109,6 @@ pub(crate) fn event(
         detail.to_string()
     ])?;
     Ok(())
-}
-
-/// Writes one allocation row; returns its id.
-pub(crate) fn insert_allocation(
-    tx: &Transaction<'_>,
-    a: &Allocation,
-    currency: Currency,
-    actor: &Actor,
-) -> StoreResult<i64> {
-    let minor = to_minor(a.amount, currency).map_err(|e| StoreError::Invalid(e.to_string()))?;
-    tx.prepare_cached(
-        "INSERT INTO allocations (invoice_id, transaction_id, amount_minor, paid_on, rule, evidence,
-            who, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        a.invoice_id,
-        a.transaction_id,
-        minor,
-        date_to_sql(a.paid_on),
-        a.rule.as_str(),
-        a.evidence,
-        actor.who,
-        actor.stamp()
-    ])?;
-    Ok(tx.last_insert_rowid())
 }
 
 /// Runs matching over the whole database in one write transaction.

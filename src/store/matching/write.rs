@@ -8,9 +8,10 @@ use crate::domain::model::TransactionId;
 use crate::domain::money::{Currency, to_minor};
 use crate::store::schema::settled_on;
 use crate::store::{Actor, StoreError, StoreResult, date_to_sql};
-use rusqlite::{Transaction, params};
+use rusqlite::{CachedStatement, Transaction, params};
 use std::collections::HashMap;
 
+/// The one way an allocation row is written, by a run and by a person's match alike.
 const INSERT_SQL: &str = "
 INSERT INTO allocations (invoice_id, transaction_id, amount_minor, paid_on, rule, evidence,
     who, created_at)
@@ -26,6 +27,39 @@ const SETTLE_SQL: &str = concat!(
 /// Invoice ids per settling statement, so that the id list stays small.
 const SETTLE_CHUNK: usize = 16_384;
 
+/// Writes one allocation row with the prepared [`INSERT_SQL`]; returns its id.
+fn insert_row(
+    insert: &mut CachedStatement<'_>,
+    a: &Allocation,
+    currency: Currency,
+    who: &str,
+    stamp: &str,
+) -> StoreResult<i64> {
+    let minor = to_minor(a.amount, currency).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    Ok(insert.insert(params![
+        a.invoice_id,
+        a.transaction_id,
+        minor,
+        date_to_sql(a.paid_on),
+        a.rule.as_str(),
+        a.evidence,
+        who,
+        stamp
+    ])?)
+}
+
+/// Writes one allocation row (a person's match: the settled day follows by trigger);
+/// returns its id.
+pub(crate) fn insert_allocation(
+    tx: &Transaction<'_>,
+    a: &Allocation,
+    currency: Currency,
+    actor: &Actor,
+) -> StoreResult<i64> {
+    let mut insert = tx.prepare_cached(INSERT_SQL)?;
+    insert_row(&mut insert, a, currency, &actor.who, &actor.stamp())
+}
+
 /// Inserts `allocations` in order and returns their ids, in the same order. The settled day
 /// of the invoices they pay is updated once at the end, not per row.
 pub(super) fn insert_allocations(
@@ -40,24 +74,13 @@ pub(super) fn insert_allocations(
     tx.execute("INSERT INTO settle_deferred DEFAULT VALUES", [])?;
     let stamp = actor.stamp();
     let mut ids = Vec::with_capacity(allocations.len());
-    let mut insert = tx.prepare(INSERT_SQL)?;
+    let mut insert = tx.prepare_cached(INSERT_SQL)?;
     for a in allocations {
         let currency = currency_of
             .get(&a.transaction_id)
             .copied()
             .unwrap_or_default();
-        let minor = to_minor(a.amount, currency).map_err(|e| StoreError::Invalid(e.to_string()))?;
-        insert.execute(params![
-            a.invoice_id,
-            a.transaction_id,
-            minor,
-            date_to_sql(a.paid_on),
-            a.rule.as_str(),
-            a.evidence,
-            actor.who,
-            stamp
-        ])?;
-        ids.push(tx.last_insert_rowid());
+        ids.push(insert_row(&mut insert, a, currency, &actor.who, &stamp)?);
     }
     tx.execute("DELETE FROM settle_deferred", [])?;
     let mut invoices: Vec<i64> = allocations.iter().map(|a| a.invoice_id).collect();

@@ -7,7 +7,6 @@ use crate::app::source::SourceResult;
 use crate::app::views::*;
 use crate::domain::ageing::AgeingReport;
 use crate::domain::figures;
-use crate::domain::money::from_minor;
 use crate::store::ageing::ageing_report;
 use crate::store::intel::figures as figures_store;
 use crate::store::{date_from_sql, date_to_sql};
@@ -17,50 +16,20 @@ use rust_decimal::Decimal;
 
 const TOP_OVERDUE: usize = 10;
 
-/// The bank balance as of a date: each account's latest closing balance on or before it,
-/// plus the lines booked after that balance; and the date of the newest bank data.
-pub(super) struct BankPosition {
-    pub balance: Option<Decimal>,
-    pub as_of: Option<NaiveDate>,
-}
-
-pub(super) fn bank_position(
+/// The date of the newest bank data on or before `as_of`: the latest closing balance (as
+/// `net_cash` found it) or the latest booked line, whichever is newer.
+fn bank_data_as_of(
     conn: &Connection,
-    s: &SourceSettings,
+    closing: Option<NaiveDate>,
     as_of: NaiveDate,
-) -> SourceResult<BankPosition> {
-    let day = date_to_sql(as_of);
-    let mut stmt = conn.prepare_cached(
-        "SELECT b.account_id, b.date, b.amount_minor,
-                COALESCE((SELECT SUM(t.amount_minor) FROM bank_transactions t
-                          WHERE t.account_id = b.account_id AND t.booking_date > b.date
-                            AND t.booking_date <= ?1), 0)
-         FROM bank_balances b
-         WHERE b.kind = 'closing' AND b.date = (
-             SELECT MAX(date) FROM bank_balances
-             WHERE account_id = b.account_id AND kind = 'closing' AND date <= ?1)",
-    )?;
-    let mut balance: Option<Decimal> = None;
-    let mut newest: Option<NaiveDate> = None;
-    let mut rows = stmt.query([&day])?;
-    while let Some(row) = rows.next()? {
-        let date = date_from_sql(&row.get::<_, String>(1)?)?;
-        let minor: i64 = row.get::<_, i64>(2)? + row.get::<_, i64>(3)?;
-        *balance.get_or_insert(Decimal::ZERO) += from_minor(minor, s.currency);
-        newest = newest.max(Some(date));
-    }
+) -> SourceResult<Option<NaiveDate>> {
     let booked: Option<String> = conn
         .prepare_cached("SELECT MAX(booking_date) FROM bank_transactions WHERE booking_date <= ?1")?
-        .query_row([&day], |r| r.get(0))
+        .query_row([date_to_sql(as_of)], |r| r.get(0))
         .optional()?
         .flatten();
-    if let Some(b) = booked {
-        newest = newest.max(Some(date_from_sql(&b)?));
-    }
-    Ok(BankPosition {
-        balance,
-        as_of: newest,
-    })
+    let booked = booked.map(|b| date_from_sql(&b)).transpose()?;
+    Ok(closing.max(booked))
 }
 
 fn is_stale(s: &SourceSettings, as_of: NaiveDate, bank: Option<NaiveDate>) -> bool {
@@ -82,14 +51,10 @@ pub(super) fn overview(
     as_of: NaiveDate,
 ) -> SourceResult<OverviewView> {
     let r = report(conn, s, as_of)?;
-    let bank = bank_position(conn, s, as_of)?;
+    let cash = figures_store::net_cash_as_of(conn, &s.full.figures, s.default_terms_days, as_of)?;
     // Without any bank balance there is no net cash to speak of, only the payables.
-    let net_cash = match bank.balance {
-        Some(_) => Some(
-            figures_store::net_cash_as_of(conn, &s.full.figures, s.default_terms_days, as_of)?.net,
-        ),
-        None => None,
-    };
+    let net_cash = cash.bank_balance_date.map(|_| cash.net);
+    let bank_as_of = bank_data_as_of(conn, cash.bank_balance_date, as_of)?;
     let anything_open = !r.customers.is_empty();
     let headline = Headline {
         net_cash,
@@ -103,8 +68,8 @@ pub(super) fn overview(
         }),
         overdue_percent: figures::ratio(r.total.overdue, r.total.open)
             .map(|r| (r * Decimal::ONE_HUNDRED).round_dp(1)),
-        bank_as_of: bank.as_of,
-        bank_stale: is_stale(s, as_of, bank.as_of),
+        bank_as_of,
+        bank_stale: is_stale(s, as_of, bank_as_of),
     };
     let top_overdue = r
         .customers

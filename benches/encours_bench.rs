@@ -1,6 +1,8 @@
 //! Benchmarks at the sizes of issue 7. `ENCOURS_BENCH_SIZE=smoke|small|middle|large`
-//! (default small), `ENCOURS_BENCH_RUNS=N` to override the run count. Prints markdown rows
-//! for BENCHMARKS.md; panics when a step gives a wrong answer, never on a time.
+//! (default small), `ENCOURS_BENCH_RUNS=N` to override the run count,
+//! `ENCOURS_BENCH_ONLY=bank,invoice,matching,reimport,ageing,intel,ui` to run some groups of
+//! rows only. Prints markdown rows for BENCHMARKS.md; panics when a step gives a wrong answer,
+//! never on a time.
 
 #[path = "encours_bench/data.rs"]
 mod data;
@@ -32,16 +34,32 @@ fn main() {
     );
     println!("| size | figure | median | spread | runs | throughput | note |");
     println!("| --- | --- | --- | --- | --- | --- | --- |");
-    bank_import(&size, &settings);
+    let only = std::env::var("ENCOURS_BENCH_ONLY").unwrap_or_default();
+    let wanted = |group: &str| only.is_empty() || only.split(',').any(|g| g.trim() == group);
+    if wanted("bank") {
+        bank_import(&size, &settings);
+    }
     let (d, gen_time) = time(|| demo(&size, &settings));
     eprintln!("demo data ready in {:.1} s", gen_time.as_secs_f64());
-    invoice_import(&size, &settings, &d);
-    matching_run(&size, &settings, &d.unmatched_db);
-    reimport(&size, &settings, &d);
+    if wanted("invoice") {
+        invoice_import(&size, &settings, &d);
+    }
+    if wanted("matching") {
+        matching_run(&size, &settings, &d.unmatched_db);
+    }
+    if wanted("reimport") {
+        reimport(&size, &settings, &d);
+    }
     let conn = Connection::open(&d.matched_db).unwrap();
-    ageing_rows(&size, &settings, &conn);
-    intel_rows(&size, &settings, &conn);
-    ui_rows(&size, &settings, &d.matched_db);
+    if wanted("ageing") {
+        ageing_rows(&size, &settings, &conn);
+    }
+    if wanted("intel") {
+        intel_rows(&size, &settings, &conn);
+    }
+    if wanted("ui") {
+        ui_rows(&size, &settings, &d.matched_db);
+    }
 }
 
 fn tmp_db(dir: &tempfile::TempDir) -> std::path::PathBuf {

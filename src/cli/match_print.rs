@@ -2,7 +2,7 @@
 
 use super::output::{OutputFormat, print_csv, print_table};
 use super::{Context, anyhow_like};
-use crate::domain::matching::{Rule, ScoreComponents};
+use crate::domain::matching::{Rule, words};
 use crate::locale::{self, Language};
 use crate::store::Store;
 use crate::store::matching::{CreditSuggestions, RunSummary, StoredAllocation};
@@ -205,7 +205,7 @@ fn left_rows(
                 s.score.to_string(),
                 format!("{}/{}/{}/{}", k.reference, k.amount, k.payer, k.date),
                 match lang {
-                    Language::Fr => reason_fr(k),
+                    Language::Fr => words::reason(k, lang),
                     Language::En => s.reason.clone(),
                 },
             ]);
@@ -213,33 +213,6 @@ fn left_rows(
         }
     }
     Ok(rows)
-}
-
-/// The reason of a suggestion in French, from its score components (the domain words its
-/// reasons in English).
-fn reason_fr(k: ScoreComponents) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    match k.reference {
-        r if r >= 40 => parts.push("numéro dans la référence"),
-        r if r >= 30 => parts.push("numéro dans le libellé, avec d'autres"),
-        r if r >= 20 => parts.push("nombre court dans le libellé"),
-        _ => {}
-    }
-    parts.push(match k.amount {
-        30 => "même montant",
-        27 => "montant moins l'escompte",
-        25 => "montant à la tolérance près",
-        _ => "montant différent",
-    });
-    match k.payer {
-        20 => parts.push("payé par le client"),
-        10 => parts.push("payeur possible"),
-        _ => {}
-    }
-    if k.date < 10 {
-        parts.push("date inhabituelle");
-    }
-    parts.join(" ; ")
 }
 
 fn left_header(lang: Language) -> Vec<String> {

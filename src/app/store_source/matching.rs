@@ -4,7 +4,7 @@
 
 use super::SourceSettings;
 use crate::app::source::{SourceError, SourceResult};
-use crate::app::views::{MatchRow, MatchingView, ScoreComponent, Suggestion};
+use crate::app::views::{MatchRow, MatchingView, Suggestion};
 use crate::domain::model::{CustomerId, TransactionId};
 use crate::store::ageing::customer_names;
 use crate::store::intel::customers::find_customer;
@@ -12,7 +12,8 @@ use crate::store::matching::{self, manual};
 use crate::store::{Actor, Store, StoreError, events};
 use chrono::NaiveDate;
 use rusqlite::Connection;
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 const REJECTED: &str = "match.rejected";
 
@@ -47,7 +48,11 @@ pub(super) fn matching_view(
 ) -> SourceResult<MatchingView> {
     let params = s.full.matching.params();
     let credits = matching::suggestions(conn, &params)?;
-    let names = customer_names(conn)?;
+    let names: HashMap<CustomerId, Arc<str>> = customer_names(conn)?
+        .into_iter()
+        .map(|(id, (_, name))| (id, Arc::from(name)))
+        .collect();
+    let no_name: Arc<str> = Arc::from("");
     let rejected = rejected(conn)?;
     let mut rows: Vec<MatchRow> = credits
         .into_iter()
@@ -55,28 +60,14 @@ pub(super) fn matching_view(
         .map(|c| {
             let suggestions = c
                 .suggestions
-                .iter()
+                .into_iter()
                 .filter(|g| !rejected.contains(&(c.transaction_id, g.customer_id)))
                 .map(|g| Suggestion {
                     customer_id: g.customer_id,
-                    customer_name: names
-                        .get(&g.customer_id)
-                        .map(|n| n.1.clone())
-                        .unwrap_or_default(),
-                    invoices: vec![(g.invoice_id, g.invoice_number.clone(), g.open)],
+                    customer_name: names.get(&g.customer_id).unwrap_or(&no_name).clone(),
+                    invoices: vec![(g.invoice_id, g.invoice_number, g.open)],
                     score: g.score,
-                    components: [
-                        ("reference", g.components.reference),
-                        ("amount", g.components.amount),
-                        ("payer", g.components.payer),
-                        ("date", g.components.date),
-                    ]
-                    .into_iter()
-                    .map(|(name, points)| ScoreComponent {
-                        name: name.into(),
-                        points: i32::from(points),
-                    })
-                    .collect(),
+                    components: g.components,
                 })
                 .collect();
             MatchRow {

@@ -2,9 +2,11 @@
 //! the bank lines to match.
 
 use super::{Contact, Notice};
+use crate::domain::matching::ScoreComponents;
 use crate::domain::model::{CustomerId, InvoiceId, TransactionId};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use std::sync::Arc;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct SignalRow {
@@ -172,22 +174,18 @@ pub struct ForecastView {
     pub notice: Option<Notice>,
 }
 
-/// One part of a suggestion's score, so that a person sees why.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ScoreComponent {
-    pub name: String,
-    pub points: i32,
-}
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Suggestion {
     pub customer_id: CustomerId,
-    pub customer_name: String,
+    /// Shared by every suggestion naming the customer: the matching list can hold a hundred
+    /// thousand credits with a few suggestions each.
+    pub customer_name: Arc<str>,
     /// (invoice, number, open amount).
     pub invoices: Vec<(InvoiceId, String, Decimal)>,
     /// 0–100.
     pub score: u8,
-    pub components: Vec<ScoreComponent>,
+    /// Worded on screen by `domain::matching::words`, in the reader's language.
+    pub components: ScoreComponents,
 }
 
 /// A bank credit that no rule could allocate.

@@ -34,6 +34,7 @@ mod suggest;
 mod tests;
 #[cfg(test)]
 mod tests_edge;
+pub mod words;
 
 pub use names::name_key;
 pub use reversal::{

@@ -2,6 +2,7 @@
 
 use super::{empty, loading};
 use crate::app::screens::current_match;
+use crate::domain::matching::words::component_words;
 use crate::ui::Ctx;
 use crate::ui::format::clean;
 use crate::ui::text::{T, tr};
@@ -157,11 +158,11 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
                 tr(lang, T::Components),
                 t.header(),
             )));
-            for c in &s.components {
-                let style = if c.points < 0 { t.danger() } else { t.good() };
+            for (points, words) in component_words(s.components, lang) {
+                let style = if points == 0 { t.muted() } else { t.good() };
                 lines.push(Line::from(vec![
-                    Span::styled(format!("  {:>+4} ", c.points), style),
-                    Span::raw(clean(&c.name)),
+                    Span::styled(format!("  {points:>+4} "), style),
+                    Span::raw(words),
                 ]));
             }
         }

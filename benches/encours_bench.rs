@@ -4,6 +4,8 @@
 //! rows only. Prints markdown rows for BENCHMARKS.md; panics when a step gives a wrong answer,
 //! never on a time.
 
+#[path = "encours_bench/after_import.rs"]
+mod after_import;
 #[path = "encours_bench/data.rs"]
 mod data;
 #[path = "encours_bench/timing.rs"]
@@ -56,6 +58,7 @@ fn main() {
     }
     if wanted("intel") {
         intel_rows(&size, &settings, &conn);
+        after_import::rows(&size, &settings, &d.matched_db);
     }
     if wanted("ui") {
         ui_rows(&size, &settings, &d.matched_db);

@@ -22,6 +22,7 @@ pub(super) struct Intel {
     pub gathered: Gathered,
     pub assessments: Vec<Assessment>,
     pub queue: Queue,
+    pub scripts: intel::queue::Scripts,
 }
 
 pub(super) fn params(s: &SourceSettings) -> Params<'_> {
@@ -37,20 +38,24 @@ pub(super) fn compute(
     previous: Option<Intel>,
 ) -> SourceResult<Intel> {
     let p = params(s);
-    let gathered = match previous {
+    let (gathered, mut scripts) = match previous {
         Some(mut i) => {
             intel::refresh(conn, &p, key.0, &mut i.gathered)?;
-            i.gathered
+            (i.gathered, i.scripts)
         }
-        None => intel::gather_marked(conn, &p, key.0, intel::Marks::read(conn)?)?,
+        None => (
+            intel::gather_marked(conn, &p, key.0, intel::Marks::read(conn)?)?,
+            intel::queue::Scripts::default(),
+        ),
     };
     let assessments = signals::assess_gathered(&gathered, &p);
-    let queue = intel::queue::queue_from(&gathered, &p);
+    let queue = intel::queue::queue_with_scripts(&gathered, &p, &mut scripts);
     Ok(Intel {
         key,
         gathered,
         assessments,
         queue,
+        scripts,
     })
 }
 

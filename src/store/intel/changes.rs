@@ -58,6 +58,17 @@ const INSERTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// New rows here change who pays for whom (the payer directory).
+const PAYER_TABLES: &[&str] = &["customers", "allocations", "payer_aliases"];
+
+/// The customers to read again, and among them those whose payer accounts or names may
+/// have changed.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Changes {
+    pub customers: BTreeSet<CustomerId>,
+    pub payers: BTreeSet<CustomerId>,
+}
+
 /// Tables read whole (in windows) at each refresh: a new row there changes no customer's
 /// own part, only what is attributed to them.
 const GLOBAL: &[&str] = &["bank_transactions", "bank_balances", "external_ratings"];
@@ -100,8 +111,8 @@ impl Marks {
         &self,
         conn: &Connection,
         now: &Marks,
-    ) -> StoreResult<Option<BTreeSet<CustomerId>>> {
-        let mut out = BTreeSet::new();
+    ) -> StoreResult<Option<Changes>> {
+        let mut out = Changes::default();
         if self.ids.iter().zip(&now.ids).any(|(a, b)| b < a) {
             return Ok(None);
         }
@@ -110,10 +121,15 @@ impl Marks {
             if from == to {
                 continue;
             }
+            let payer = PAYER_TABLES.contains(&INSERTS[i].0);
             let mut stmt = conn.prepare_cached(sql)?;
             let mut rows = stmt.query(params![from, to])?;
             while let Some(r) = rows.next()? {
-                out.insert(r.get::<_, CustomerId>(0)?);
+                let c: CustomerId = r.get(0)?;
+                out.customers.insert(c);
+                if payer {
+                    out.payers.insert(c);
+                }
             }
         }
         if now.seq != self.seq {
@@ -126,7 +142,9 @@ impl Marks {
                 if c == 0 {
                     return Ok(None);
                 }
-                out.insert(c);
+                // An update says not what it changed: the payers are read again too.
+                out.customers.insert(c);
+                out.payers.insert(c);
             }
         }
         Ok(Some(out))

@@ -317,17 +317,24 @@ pub fn refresh(
         return Ok(Refreshed::Unchanged);
     }
     let changed = match old.changed_customers(conn, &marks)? {
-        Some(c) if c.len() <= g.bundles.len() / 4 + 16 => c,
+        Some(c) if c.customers.len() <= g.bundles.len() / 4 + 16 => c,
         _ => {
             *g = gather_marked(conn, p, as_of, marks)?;
             return Ok(Refreshed::Everything);
         }
     };
-    let ids: Vec<CustomerId> = changed.iter().copied().collect();
+    let ids: Vec<CustomerId> = changed.customers.iter().copied().collect();
     let json = serde_json::to_string(&ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let scope = Scope::Set(&json);
     let rows = load_customers(conn, scope)?;
-    dir.refresh(conn, as_of, &ids, &rows)?;
+    if !changed.payers.is_empty() {
+        let payers: Vec<CustomerId> = changed.payers.iter().copied().collect();
+        let payer_rows: Vec<&CustomerRow> = rows
+            .iter()
+            .filter(|r| changed.payers.contains(&r.id))
+            .collect();
+        dir.refresh(conn, as_of, &payers, &payer_rows)?;
+    }
     let globals = read_globals(conn, p, as_of, dir)?;
     let fresh = customer_bundles(conn, p, as_of, scope, rows)?;
     for id in &ids {

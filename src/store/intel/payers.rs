@@ -128,7 +128,7 @@ impl PayerDirectory {
         conn: &Connection,
         as_of: NaiveDate,
         customers: &[CustomerId],
-        rows: &[CustomerRow],
+        rows: &[&CustomerRow],
     ) -> StoreResult<()> {
         for id in customers {
             self.parts.remove(id);

@@ -1,9 +1,11 @@
 //! Benchmarks at the sizes of issue 7. `ENCOURS_BENCH_SIZE=smoke|small|middle|large`
 //! (default small), `ENCOURS_BENCH_RUNS=N` to override the run count,
-//! `ENCOURS_BENCH_ONLY=bank,invoice,matching,reimport,ageing,intel,ui` to run some groups of
-//! rows only. Prints markdown rows for BENCHMARKS.md; panics when a step gives a wrong answer,
+//! `ENCOURS_BENCH_ONLY=bank,invoice,matching,reimport,ageing,intel,after,ui` to run some groups
+//! of rows only (`after`: the queue and signals after a day's import, also run by `intel`). Prints markdown rows for BENCHMARKS.md; panics when a step gives a wrong answer,
 //! never on a time.
 
+#[path = "encours_bench/after_import.rs"]
+mod after_import;
 #[path = "encours_bench/data.rs"]
 mod data;
 #[path = "encours_bench/timing.rs"]
@@ -56,6 +58,9 @@ fn main() {
     }
     if wanted("intel") {
         intel_rows(&size, &settings, &conn);
+    }
+    if wanted("intel") || wanted("after") {
+        after_import::rows(&size, &settings, &d.matched_db);
     }
     if wanted("ui") {
         ui_rows(&size, &settings, &d.matched_db);

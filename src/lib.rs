@@ -19,7 +19,9 @@
 //!   the queries that stream rows into domain accumulators, matching, intelligence
 //!   ([`store::intel`]), forecast, claims, events, backup. Each invoice carries the day it was
 //!   settled, kept by triggers on allocations, so that "open on a date" reads only open
-//!   invoices through indexes.
+//!   invoices through indexes. The cockpit's intelligence is refreshed, not recomputed: the
+//!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
+//!   updates, see `store::intel::changes`) are read again, the rest is kept.
 //! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the
 //!   inbox watcher. Bank CSV lines stream from the reader into the writer
 //!   ([`import::BankLineSink`]) inside the file's one transaction; other formats come as a batch.

@@ -407,4 +407,128 @@ CREATE INDEX invoices_customer_sales
     ON invoices(customer_id, issue_date, kind, amount_minor, currency);
 "#
     ),
+    // 7: which customers changed, for the cockpit's incremental refresh of the signals and
+    // the queue (`store::intel::changes`). New rows are found from the ids above the last
+    // computation's (rows are never deleted in normal use), so the bulk writers (imports,
+    // matching) pay nothing; updates, which are few, mark their customers here with a
+    // sequence number. A deletion marks customer 0: recompute everything.
+    r#"
+CREATE TABLE intel_dirty (customer_id INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+CREATE INDEX intel_dirty_seq ON intel_dirty(seq);
+CREATE TRIGGER customers_intel_update AFTER UPDATE ON customers BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.id, NEW.id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER invoices_intel_update AFTER UPDATE OF
+    number, kind, customer_id, issue_date, due_date, amount_minor, currency, prepaid_minor,
+    disputed ON invoices
+BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.customer_id, NEW.customer_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER allocations_intel_update AFTER UPDATE ON allocations BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT DISTINCT customer_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM invoices
+    WHERE id IN (OLD.invoice_id, OLD.credit_note_id, NEW.invoice_id, NEW.credit_note_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER bank_transactions_intel_update AFTER UPDATE ON bank_transactions BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT DISTINCT i.customer_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+    WHERE a.transaction_id = NEW.id
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER plan_instalments_intel_update AFTER UPDATE ON plan_instalments BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT DISTINCT customer_id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM payment_plans WHERE id IN (OLD.plan_id, NEW.plan_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER promises_intel_update AFTER UPDATE ON promises BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.customer_id, NEW.customer_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER payment_plans_intel_update AFTER UPDATE ON payment_plans BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.customer_id, NEW.customer_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER snoozes_intel_update AFTER UPDATE ON snoozes BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.customer_id, NEW.customer_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER disputes_intel_update AFTER UPDATE ON disputes BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.customer_id, NEW.customer_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER payer_aliases_intel_update AFTER UPDATE ON payer_aliases BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.customer_id, NEW.customer_id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER customers_intel_delete AFTER DELETE ON customers BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER invoices_intel_delete AFTER DELETE ON invoices BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER allocations_intel_delete AFTER DELETE ON allocations BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER bank_transactions_intel_delete AFTER DELETE ON bank_transactions BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER promises_intel_delete AFTER DELETE ON promises BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER payment_plans_intel_delete AFTER DELETE ON payment_plans BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER plan_instalments_intel_delete AFTER DELETE ON plan_instalments BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER snoozes_intel_delete AFTER DELETE ON snoozes BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER disputes_intel_delete AFTER DELETE ON disputes BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+CREATE TRIGGER payer_aliases_intel_delete AFTER DELETE ON payer_aliases BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    VALUES (0, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty))
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+"#,
 ];

@@ -22,26 +22,40 @@ pub(super) struct Intel {
     pub gathered: Gathered,
     pub assessments: Vec<Assessment>,
     pub queue: Queue,
+    pub scripts: intel::queue::Scripts,
 }
 
 pub(super) fn params(s: &SourceSettings) -> Params<'_> {
     Params::new(&s.full, &s.dunning, s.lang)
 }
 
+/// The intelligence for `key`: the previous gather brought up to date when there is one
+/// (only the customers written since are read again), else a whole gather.
 pub(super) fn compute(
     conn: &Connection,
     s: &SourceSettings,
     key: (NaiveDate, i64, u64),
+    previous: Option<Intel>,
 ) -> SourceResult<Intel> {
     let p = params(s);
-    let gathered = intel::gather(conn, &p, key.0, None)?;
+    let (gathered, mut scripts) = match previous {
+        Some(mut i) => {
+            intel::refresh(conn, &p, key.0, &mut i.gathered)?;
+            (i.gathered, i.scripts)
+        }
+        None => (
+            intel::gather_marked(conn, &p, key.0, intel::Marks::read(conn)?)?,
+            intel::queue::Scripts::default(),
+        ),
+    };
     let assessments = signals::assess_gathered(&gathered, &p);
-    let queue = intel::queue::queue_from(&gathered, &p);
+    let queue = intel::queue::queue_with_scripts(&gathered, &p, &mut scripts);
     Ok(Intel {
         key,
         gathered,
         assessments,
         queue,
+        scripts,
     })
 }
 

@@ -127,7 +127,13 @@ impl StoreSource {
         let key = (as_of, version, self.writes.get());
         let mut cache = self.intel.borrow_mut();
         if cache.as_ref().is_none_or(|i| i.key != key) {
-            *cache = Some(intel::compute(self.store.conn(), &self.settings, key)?);
+            let previous = cache.take();
+            *cache = Some(intel::compute(
+                self.store.conn(),
+                &self.settings,
+                key,
+                previous,
+            )?);
         }
         match cache.as_ref() {
             Some(i) => f(i),
@@ -151,6 +157,12 @@ impl StoreSource {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// For a caller that writes beside the cockpit (the benchmark's import, tests): what it
+    /// writes is seen as another connection's write would be.
+    pub fn store_mut(&mut self) -> &mut Store {
+        &mut self.store
     }
 }
 

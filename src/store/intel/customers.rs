@@ -1,5 +1,6 @@
 //! Customers as the intelligence needs them, and finding one from what a person types.
 
+use super::Scope;
 use crate::domain::model::{CustomerId, Segment};
 use crate::domain::money::{Currency, from_minor};
 use crate::domain::names::name_key;
@@ -61,19 +62,17 @@ fn from_row(r: &Row<'_>) -> rusqlite::Result<CustomerRow> {
 }
 
 /// One customer, or all of them.
-pub fn load_customers(
-    conn: &Connection,
-    only: Option<CustomerId>,
-) -> StoreResult<Vec<CustomerRow>> {
+pub fn load_customers(conn: &Connection, scope: Scope) -> StoreResult<Vec<CustomerRow>> {
     let mut stmt = conn.prepare_cached(&format!(
-        "SELECT {COLUMNS} FROM customers WHERE (?1 IS NULL OR id = ?1) ORDER BY id"
+        "SELECT {COLUMNS} FROM customers WHERE {} ORDER BY id",
+        scope.filter("id", 1)
     ))?;
-    let rows = stmt.query_map(params![only], from_row)?;
+    let rows = stmt.query_map(params![scope.value()], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
 pub fn customer(conn: &Connection, id: CustomerId) -> StoreResult<CustomerRow> {
-    load_customers(conn, Some(id))?
+    load_customers(conn, Scope::One(id))?
         .pop()
         .ok_or_else(|| StoreError::Invalid(format!("no customer with id {id}")))
 }

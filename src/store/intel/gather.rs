@@ -1,13 +1,15 @@
 //! One pass over each table, folded into one bundle per customer: what the signals, the queue
 //! and the customer page all start from.
 
-use super::Params;
+use super::changes::Marks;
 use super::customers::{CustomerRow, load_customers};
 use super::history::{
     first_invoice_dates, for_each_customer_invoices, for_each_paid_invoice, newest_bank_date,
 };
+use super::payers::{BankFacts, PayerDirectory};
 use super::payers::{bank_facts, payer_directory};
 use super::state::{DunningState, load_states};
+use super::{Params, Scope};
 use crate::domain::ageing::OpenItem;
 use crate::domain::dunning::queue::UnmatchedCredit;
 use crate::domain::figures::Lateness;
@@ -16,11 +18,11 @@ use crate::domain::money::{Currency, from_minor};
 use crate::domain::signals::facts::{DisputeFact, RatingFact, history_start};
 use crate::domain::signals::{CustomerFacts, PortfolioFacts};
 use crate::store::ageing::for_each_open_item;
-use crate::store::{StoreResult, date_from_sql, date_to_sql};
+use crate::store::{StoreError, StoreResult, date_from_sql, date_to_sql};
 use chrono::{Duration, Months, NaiveDate};
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 #[derive(Debug, Clone)]
 pub struct Bundle {
@@ -41,36 +43,80 @@ pub struct Gathered {
     pub portfolio: PortfolioFacts,
     pub newest_bank_data: Option<NaiveDate>,
     pub lateness: Lateness,
+    /// The whole-portfolio directory, kept for `refresh` (None for one customer).
+    pub(super) dir: Option<PayerDirectory>,
+    /// Where the change log stood when this was read (None: not refreshable).
+    pub marks: Option<Marks>,
 }
 
-pub fn gather(
+/// What is read whole at each gather or refresh: small (windows of bank lines, ratings) or
+/// kept per customer (the payer directory), and needed to attribute bank lines to customers.
+struct Globals {
+    bank: BankFacts,
+    ratings: HashMap<String, RatingFact>,
+    newest_bank_data: Option<NaiveDate>,
+}
+
+fn read_globals(
     conn: &Connection,
     p: &Params,
     as_of: NaiveDate,
-    only: Option<CustomerId>,
-) -> StoreResult<Gathered> {
-    let rows = load_customers(conn, only)?;
-    let mut states = load_states(conn, as_of, only, p.policy.rules.promise_grace_days)?;
-    let dir = payer_directory(conn, as_of, &rows, only)?;
-    let mut bank = bank_facts(
-        conn,
-        as_of,
-        &dir,
-        p.signals.bounced_payment.within_days,
-        p.policy.rules.unmatched_credit_days,
-    )?;
-    let mut ratings = latest_ratings(conn, as_of, p.signals.external_rating.max_age_days)?;
-    let mut first = first_invoice_dates(conn, as_of, only)?;
+    dir: &PayerDirectory,
+) -> StoreResult<Globals> {
+    Ok(Globals {
+        bank: bank_facts(
+            conn,
+            as_of,
+            dir,
+            p.signals.bounced_payment.within_days,
+            p.policy.rules.unmatched_credit_days,
+        )?,
+        ratings: latest_ratings(conn, as_of, p.signals.external_rating.max_age_days)?,
+        newest_bank_data: newest_bank_date(conn, as_of)?,
+    })
+}
+
+/// The facts that come from the directory, the bank lines and the ratings, for every
+/// bundle (in customer order: a SIREN shared by two customers rates the first one only).
+fn apply_globals(
+    bundles: &mut BTreeMap<CustomerId, Bundle>,
+    g: &Globals,
+    dir: &PayerDirectory,
+    p: &Params,
+    as_of: NaiveDate,
+) {
     let new_since = as_of - Duration::days(i64::from(p.signals.changed_payer_account.within_days));
+    let mut rated: HashSet<&str> = HashSet::new();
+    for (id, b) in bundles.iter_mut() {
+        b.facts.reversals = g.bank.reversals.get(id).cloned().unwrap_or_default();
+        b.facts.new_payer_accounts = dir.new_accounts(*id, new_since);
+        b.facts.rating = b.row.siren.as_ref().and_then(|s| {
+            let s = s.trim();
+            let fact = g.ratings.get_key_value(s)?;
+            rated.insert(fact.0.as_str()).then(|| fact.1.clone())
+        });
+        b.unmatched_credit = g.bank.unmatched.get(id).cloned();
+    }
+}
+
+/// Each customer's own part of the bundle: its row, dunning state, open items, paid
+/// history and sales, read for `scope` (every customer, one, or a set of them).
+fn customer_bundles(
+    conn: &Connection,
+    p: &Params,
+    as_of: NaiveDate,
+    scope: Scope,
+    rows: Vec<CustomerRow>,
+) -> StoreResult<BTreeMap<CustomerId, Bundle>> {
+    let mut states = load_states(conn, as_of, scope, p.policy.rules.promise_grace_days)?;
+    let mut first = first_invoice_dates(conn, as_of, scope)?;
+    let ids: Vec<CustomerId> = rows.iter().map(|r| r.id).collect();
 
     let mut bundles: BTreeMap<CustomerId, Bundle> = BTreeMap::new();
     for row in rows {
         let mut facts = CustomerFacts::new(row.id, row.code.clone(), row.name.clone());
         facts.credit_limit = row.credit_limit;
         facts.first_invoice = first.remove(&row.id);
-        facts.reversals = bank.reversals.remove(&row.id).unwrap_or_default();
-        facts.new_payer_accounts = dir.new_accounts(row.id, new_since);
-        facts.rating = row.siren.as_ref().and_then(|s| ratings.remove(s.trim()));
         let state = states.remove(&row.id).unwrap_or_default();
         facts.unanswered_attempts = state.contact.unanswered;
         for (promise, s) in &state.promises {
@@ -87,7 +133,7 @@ pub fn gather(
         bundles.insert(
             row.id,
             Bundle {
-                unmatched_credit: bank.unmatched.remove(&row.id),
+                unmatched_credit: None,
                 row,
                 facts,
                 open_items: Vec::new(),
@@ -96,31 +142,37 @@ pub fn gather(
             },
         );
     }
+    // A set is read customer by customer, each through its own index ranges.
+    let per_customer: Vec<Option<CustomerId>> = match scope {
+        Scope::Set(_) => ids.iter().map(|c| Some(*c)).collect(),
+        _ => vec![scope.only()],
+    };
 
-    let mut total_open = Decimal::ZERO;
-    for_each_open_item(conn, as_of, p.default_terms_days, only, |mut item| {
-        total_open += item.open;
-        let Some(b) = bundles.get_mut(&item.customer_id) else {
-            return;
-        };
-        if b.state
-            .disputes
-            .iter()
-            .any(|d| d.invoice_id == item.invoice_id)
-        {
-            item.disputed = true;
-        }
-        b.facts.exposure += item.open;
-        if item.kind == InvoiceKind::Invoice && item.due_date < as_of {
-            b.facts.overdue += item.open;
-        }
-        b.open_items.push(item);
-    })?;
-    if only.is_some() {
-        total_open = Decimal::ZERO;
-        for_each_open_item(conn, as_of, p.default_terms_days, None, |item| {
-            total_open += item.open;
+    for only in &per_customer {
+        for_each_open_item(conn, as_of, p.default_terms_days, *only, |mut item| {
+            let Some(b) = bundles.get_mut(&item.customer_id) else {
+                return;
+            };
+            if b.state
+                .disputes
+                .iter()
+                .any(|d| d.invoice_id == item.invoice_id)
+            {
+                item.disputed = true;
+            }
+            b.facts.exposure += item.open;
+            if item.kind == InvoiceKind::Invoice && item.due_date < as_of {
+                b.facts.overdue += item.open;
+            }
+            b.open_items.push(item);
         })?;
+    }
+
+    // One order whatever the query plan (one customer's index or the whole table's): the
+    // queue lists a line's invoices in it.
+    for b in bundles.values_mut() {
+        b.open_items
+            .sort_unstable_by_key(|i| (i.issue_date, i.invoice_id));
     }
 
     let flagged = p.lang.pick(
@@ -148,51 +200,170 @@ pub fn gather(
         }
     }
 
-    let lateness_start = as_of
-        .checked_sub_months(Months::new(p.figures.lateness_months))
-        .unwrap_or(NaiveDate::MIN);
+    let lateness_start = lateness_start(p, as_of);
     let since = history_start(as_of, p.signals).min(lateness_start);
-    let mut lateness = Lateness::default();
-    for_each_paid_invoice(conn, as_of, since, p.default_terms_days, only, |paid| {
-        let recent = paid.paid_on > lateness_start;
-        if recent {
-            lateness.add(paid.amount, paid.days_late());
-        }
-        if let Some(b) = bundles.get_mut(&paid.customer_id) {
-            b.facts.add_paid(&paid, as_of, p.signals);
-            if recent {
-                b.lateness.add(paid.amount, paid.days_late());
+    for only in &per_customer {
+        for_each_paid_invoice(conn, as_of, since, p.default_terms_days, *only, |paid| {
+            if let Some(b) = bundles.get_mut(&paid.customer_id) {
+                b.facts.add_paid(&paid, as_of, p.signals);
+                if paid.paid_on > lateness_start {
+                    b.lateness.add(paid.amount, paid.days_late());
+                }
             }
-        }
-    })?;
+        })?;
+    }
 
     let recent_start = as_of - Duration::days(i64::from(p.signals.atypical_order.recent_days));
     let from = recent_start
         .checked_sub_months(Months::new(12))
         .unwrap_or(NaiveDate::MIN);
     // Only a recent invoice's number is ever shown (the largest of the recent window).
-    for_each_customer_invoices(
-        conn,
-        from,
-        as_of,
-        recent_start,
-        only,
-        |customer, invoices| {
-            if let Some(b) = bundles.get_mut(&customer) {
-                b.facts.set_invoice_history(invoices, as_of, p.signals);
-            }
-        },
-    )?;
+    for only in &per_customer {
+        for_each_customer_invoices(
+            conn,
+            from,
+            as_of,
+            recent_start,
+            *only,
+            |customer, invoices| {
+                if let Some(b) = bundles.get_mut(&customer) {
+                    b.facts.set_invoice_history(invoices, as_of, p.signals);
+                }
+            },
+        )?;
+    }
+    Ok(bundles)
+}
 
+fn lateness_start(p: &Params, as_of: NaiveDate) -> NaiveDate {
+    as_of
+        .checked_sub_months(Months::new(p.figures.lateness_months))
+        .unwrap_or(NaiveDate::MIN)
+}
+
+pub fn gather(
+    conn: &Connection,
+    p: &Params,
+    as_of: NaiveDate,
+    only: Option<CustomerId>,
+) -> StoreResult<Gathered> {
+    let scope = only.map_or(Scope::All, Scope::One);
+    let rows = load_customers(conn, scope)?;
+    let dir = payer_directory(conn, as_of, &rows, only)?;
+    let globals = read_globals(conn, p, as_of, &dir)?;
+    let mut bundles = customer_bundles(conn, p, as_of, scope, rows)?;
+    apply_globals(&mut bundles, &globals, &dir, p, as_of);
+
+    let total_open = match only {
+        // Every customer is here: the portfolio is the sum of their exposures.
+        None => bundles.values().map(|b| b.facts.exposure).sum(),
+        Some(_) => {
+            let mut total = Decimal::ZERO;
+            for_each_open_item(conn, as_of, p.default_terms_days, None, |item| {
+                total += item.open;
+            })?;
+            total
+        }
+    };
+    let mut lateness = Lateness::default();
+    for b in bundles.values() {
+        lateness.merge(&b.lateness);
+    }
     Ok(Gathered {
         as_of,
         bundles,
         portfolio: PortfolioFacts {
             total_exposure: total_open,
         },
-        newest_bank_data: newest_bank_date(conn, as_of)?,
+        newest_bank_data: globals.newest_bank_data,
         lateness,
+        dir: only.is_none().then_some(dir),
+        marks: None,
     })
+}
+
+/// What a refresh did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Refreshed {
+    /// Nothing that the gather reads changed.
+    Unchanged,
+    /// The customers that changed were read again (none: only bank lines or ratings came),
+    /// and the bank lines and ratings for everyone.
+    Customers(usize),
+    /// Too much changed (or a row was deleted, or the date moved): everything was read.
+    Everything,
+}
+
+/// Brings a whole-portfolio gather up to date with the database: only the customers the
+/// writes since `g.marks` touched are read again; the bank lines, ratings and the portfolio
+/// totals are recomputed for everyone from those and the kept bundles. The result equals a
+/// fresh `gather` (tests/intel_refresh.rs holds them side by side).
+pub fn refresh(
+    conn: &Connection,
+    p: &Params,
+    as_of: NaiveDate,
+    g: &mut Gathered,
+) -> StoreResult<Refreshed> {
+    let marks = Marks::read(conn)?;
+    let (Some(old), Some(dir)) = (g.marks.as_ref(), g.dir.as_mut()) else {
+        *g = gather_marked(conn, p, as_of, marks)?;
+        return Ok(Refreshed::Everything);
+    };
+    if g.as_of != as_of {
+        *g = gather_marked(conn, p, as_of, marks)?;
+        return Ok(Refreshed::Everything);
+    }
+    if *old == marks {
+        return Ok(Refreshed::Unchanged);
+    }
+    let changed = match old.changed_customers(conn, &marks)? {
+        Some(c) if c.customers.len() <= g.bundles.len() / 4 + 16 => c,
+        _ => {
+            *g = gather_marked(conn, p, as_of, marks)?;
+            return Ok(Refreshed::Everything);
+        }
+    };
+    let ids: Vec<CustomerId> = changed.customers.iter().copied().collect();
+    let json = serde_json::to_string(&ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
+    let scope = Scope::Set(&json);
+    let rows = load_customers(conn, scope)?;
+    if !changed.payers.is_empty() {
+        let payers: Vec<CustomerId> = changed.payers.iter().copied().collect();
+        let payer_rows: Vec<&CustomerRow> = rows
+            .iter()
+            .filter(|r| changed.payers.contains(&r.id))
+            .collect();
+        dir.refresh(conn, as_of, &payers, &payer_rows)?;
+    }
+    let globals = read_globals(conn, p, as_of, dir)?;
+    let fresh = customer_bundles(conn, p, as_of, scope, rows)?;
+    for id in &ids {
+        g.bundles.remove(id);
+    }
+    g.bundles.extend(fresh);
+    apply_globals(&mut g.bundles, &globals, dir, p, as_of);
+    g.portfolio.total_exposure = g.bundles.values().map(|b| b.facts.exposure).sum();
+    let mut lateness = Lateness::default();
+    for b in g.bundles.values() {
+        lateness.merge(&b.lateness);
+    }
+    g.lateness = lateness;
+    g.newest_bank_data = globals.newest_bank_data;
+    g.marks = Some(marks);
+    Ok(Refreshed::Customers(ids.len()))
+}
+
+/// A whole-portfolio gather that remembers where the change log stood, for `refresh`. The
+/// marks are read before the data: a write that lands in between is read again next time.
+pub fn gather_marked(
+    conn: &Connection,
+    p: &Params,
+    as_of: NaiveDate,
+    marks: Marks,
+) -> StoreResult<Gathered> {
+    let mut g = gather(conn, p, as_of, None)?;
+    g.marks = Some(marks);
+    Ok(g)
 }
 
 /// Per SIREN: the latest rating on or before `as_of`, keeping the latest insurer limit

@@ -1,5 +1,6 @@
 //! Payment history, sales and bank position, read as of a date.
 
+use super::Scope;
 use crate::domain::dunning::outcome::Payment;
 use crate::domain::model::CustomerId;
 use crate::domain::money::{Currency, from_minor};
@@ -100,13 +101,19 @@ pub fn for_each_customer_invoices(
 ) -> StoreResult<()> {
     // Read from the covering `invoices_customer_sales` index; the invoice row itself (for
     // its number) only for those issued after `numbers_after`.
-    let mut stmt = conn.prepare_cached(
+    // One customer: a range of its own index (the general form scans every customer's).
+    let mut stmt = conn.prepare_cached(if only.is_some() {
+        "SELECT customer_id, CASE WHEN issue_date > ?4 THEN number END, issue_date,
+                amount_minor, currency FROM invoices
+         WHERE customer_id = ?3 AND issue_date > ?1 AND issue_date <= ?2 AND kind = 'invoice'
+         ORDER BY customer_id, issue_date"
+    } else {
         "SELECT customer_id, CASE WHEN issue_date > ?4 THEN number END, issue_date,
                 amount_minor, currency FROM invoices
          WHERE kind = 'invoice' AND issue_date > ?1 AND issue_date <= ?2
            AND (?3 IS NULL OR customer_id = ?3)
-         ORDER BY customer_id, issue_date",
-    )?;
+         ORDER BY customer_id, issue_date"
+    })?;
     let mut rows = stmt.query(params![
         date_to_sql(from),
         date_to_sql(to),
@@ -140,16 +147,17 @@ pub fn for_each_customer_invoices(
 pub fn first_invoice_dates(
     conn: &Connection,
     as_of: NaiveDate,
-    only: Option<CustomerId>,
+    scope: Scope,
 ) -> StoreResult<HashMap<CustomerId, NaiveDate>> {
     // One index seek per customer on (customer_id, issue_date) rather than a grouped scan
     // of every invoice. A credit note never comes before the customer's first invoice.
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT c.id, (SELECT MIN(i.issue_date) FROM invoices i
                        WHERE i.customer_id = c.id AND i.issue_date <= ?1)
-         FROM customers c WHERE ?2 IS NULL OR c.id = ?2",
-    )?;
-    let mut rows = stmt.query(params![date_to_sql(as_of), only])?;
+         FROM customers c WHERE {}",
+        scope.filter("c.id", 2)
+    ))?;
+    let mut rows = stmt.query(params![date_to_sql(as_of), scope.value()])?;
     let mut out = HashMap::new();
     while let Some(r) = rows.next()? {
         if let Some(first) = r.get::<_, Option<String>>(1)? {

@@ -9,9 +9,10 @@
 //! - [`view::customer_view`] (everything about one customer)
 //! - [`customers::find_customer`]
 
+pub mod changes;
 pub mod customers;
 pub mod figures;
-mod gather;
+pub mod gather;
 mod history;
 pub mod outcomes;
 mod payers;
@@ -20,7 +21,8 @@ pub mod signals;
 pub mod state;
 pub mod view;
 
-pub use gather::{Bundle, Gathered, gather};
+pub use changes::Marks;
+pub use gather::{Bundle, Gathered, Refreshed, gather, gather_marked, refresh};
 
 use crate::config::Settings;
 use crate::domain::ageing::Buckets;
@@ -69,6 +71,42 @@ impl<'a> Params<'a> {
                 email: opt(&settings.letters.sender_email),
                 phone: opt(&settings.letters.sender_phone),
             },
+        }
+    }
+}
+
+/// Which customers a read covers. `Set` is a JSON array of ids, read through `json_each` so
+/// that each query seeks its customer index once per id instead of scanning: what an
+/// incremental refresh needs for the customers an import or an outcome touched.
+#[derive(Debug, Clone, Copy)]
+pub enum Scope<'a> {
+    All,
+    One(crate::domain::model::CustomerId),
+    Set(&'a str),
+}
+
+impl Scope<'_> {
+    pub fn only(&self) -> Option<crate::domain::model::CustomerId> {
+        match self {
+            Scope::One(c) => Some(*c),
+            _ => None,
+        }
+    }
+
+    /// The condition on `col` with the scope bound as parameter `?n`.
+    pub fn filter(&self, col: &str, n: usize) -> String {
+        match self {
+            Scope::Set(_) => format!("{col} IN (SELECT value FROM json_each(?{n}))"),
+            _ => format!("(?{n} IS NULL OR {col} = ?{n})"),
+        }
+    }
+
+    pub fn value(&self) -> rusqlite::types::Value {
+        use rusqlite::types::Value;
+        match self {
+            Scope::All => Value::Null,
+            Scope::One(c) => Value::Integer(*c),
+            Scope::Set(s) => Value::Text((*s).to_string()),
         }
     }
 }

@@ -273,7 +273,7 @@ pub fn history(
     conn: &rusqlite::Connection,
     customer: CustomerId,
 ) -> StoreResult<Vec<HistoryEntry>> {
-    let undone = super::state::undone_ids(conn, Some(customer))?;
+    let undone = super::state::undone_ids(conn, super::Scope::One(customer))?;
     let mut stmt = conn.prepare_cached(
         "SELECT e.id, e.at, e.who, e.kind, i.number, e.detail
          FROM events e LEFT JOIN invoices i ON i.id = e.invoice_id

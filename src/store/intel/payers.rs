@@ -14,29 +14,63 @@ use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
-#[derive(Debug, Default)]
-pub struct PayerDirectory {
-    by_iban: HashMap<String, Vec<CustomerId>>,
-    /// Name keys (customers' names and learned payer names) to customers.
-    names: HashMap<String, Vec<CustomerId>>,
-    /// Per customer: each IBAN with the first day it paid.
-    accounts: HashMap<CustomerId, Vec<(String, NaiveDate)>>,
+/// What one customer brings to the directory: its name, the IBANs it paid from (matched
+/// payments, then learned aliases) with the first day each was seen, and the learned payer
+/// names. Kept per customer so that a refresh re-reads only the customers that changed.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct PayerPart {
+    name_key: String,
+    accounts: Vec<(String, NaiveDate)>,
+    alias_names: Vec<String>,
 }
 
-impl PayerDirectory {
-    fn add_iban(&mut self, customer: CustomerId, iban: &str, seen: NaiveDate) {
+impl PayerPart {
+    fn add_iban(&mut self, iban: &str, seen: NaiveDate) {
         let iban = iban.trim().to_ascii_uppercase();
         if iban.is_empty() {
             return;
         }
-        let owners = self.by_iban.entry(iban.clone()).or_default();
-        if !owners.contains(&customer) {
-            owners.push(customer);
-        }
-        let list = self.accounts.entry(customer).or_default();
-        match list.iter_mut().find(|(i, _)| *i == iban) {
+        match self.accounts.iter_mut().find(|(i, _)| *i == iban) {
             Some((_, first)) => *first = (*first).min(seen),
-            None => list.push((iban, seen)),
+            None => self.accounts.push((iban, seen)),
+        }
+    }
+}
+
+#[derive(Debug, Default, Clone)]
+pub struct PayerDirectory {
+    parts: HashMap<CustomerId, PayerPart>,
+    by_iban: HashMap<String, Vec<CustomerId>>,
+    /// Name keys (customers' names and learned payer names) to customers.
+    names: HashMap<String, Vec<CustomerId>>,
+}
+
+fn push_owner(owners: &mut Vec<CustomerId>, customer: CustomerId) {
+    if !owners.contains(&customer) {
+        owners.push(customer);
+    }
+}
+
+impl PayerDirectory {
+    /// The lookups, from the parts (in customer order, so that the result does not depend
+    /// on how the parts were read).
+    fn index(&mut self) {
+        self.by_iban.clear();
+        self.names.clear();
+        let mut ids: Vec<CustomerId> = self.parts.keys().copied().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let Some(part) = self.parts.get(&id) else {
+                continue;
+            };
+            for (iban, _) in &part.accounts {
+                push_owner(self.by_iban.entry(iban.clone()).or_default(), id);
+            }
+            for key in std::iter::once(&part.name_key).chain(&part.alias_names) {
+                if !key.is_empty() {
+                    push_owner(self.names.entry(key.clone()).or_default(), id);
+                }
+            }
         }
     }
 
@@ -70,19 +104,9 @@ impl PayerDirectory {
         out
     }
 
-    fn add_name(&mut self, key: String, customer: CustomerId) {
-        if key.is_empty() {
-            return;
-        }
-        let owners = self.names.entry(key).or_default();
-        if !owners.contains(&customer) {
-            owners.push(customer);
-        }
-    }
-
     /// IBANs first seen on or after `since` for a customer that paid from another one before.
     pub fn new_accounts(&self, customer: CustomerId, since: NaiveDate) -> Vec<PayerAccountFact> {
-        let Some(list) = self.accounts.get(&customer) else {
+        let Some(list) = self.parts.get(&customer).map(|p| &p.accounts) else {
             return Vec::new();
         };
         let Some(oldest) = list.iter().map(|(_, d)| *d).min() else {
@@ -96,6 +120,75 @@ impl PayerDirectory {
             })
             .collect()
     }
+
+    /// Re-reads the parts of `customers` (their rows given; a customer without a row is
+    /// gone) and rebuilds the lookups.
+    pub fn refresh(
+        &mut self,
+        conn: &Connection,
+        as_of: NaiveDate,
+        customers: &[CustomerId],
+        rows: &[&CustomerRow],
+    ) -> StoreResult<()> {
+        for id in customers {
+            self.parts.remove(id);
+        }
+        for c in rows {
+            let part = customer_part(conn, as_of, c)?;
+            self.parts.insert(c.id, part);
+        }
+        self.index();
+        Ok(())
+    }
+}
+
+fn new_part(c: &CustomerRow) -> PayerPart {
+    PayerPart {
+        name_key: name_key(&c.name),
+        ..PayerPart::default()
+    }
+}
+
+fn add_alias(part: &mut PayerPart, iban: Option<String>, key: Option<String>, seen: NaiveDate) {
+    if let Some(iban) = iban {
+        part.add_iban(&iban, seen);
+    }
+    if let Some(key) = key {
+        let key = name_key(&key);
+        if !key.is_empty() && !part.alias_names.contains(&key) {
+            part.alias_names.push(key);
+        }
+    }
+}
+
+/// One customer's part, through its invoice index and each invoice's allocations.
+fn customer_part(conn: &Connection, as_of: NaiveDate, c: &CustomerRow) -> StoreResult<PayerPart> {
+    let day = date_to_sql(as_of);
+    let mut part = new_part(c);
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.counterparty_iban, MIN(t.booking_date)
+         FROM invoices i
+         JOIN allocations a ON a.invoice_id = i.id
+         JOIN bank_transactions t ON t.id = a.transaction_id
+         WHERE i.customer_id = ?2 AND a.undone_at IS NULL AND t.counterparty_iban IS NOT NULL
+           AND t.counterparty_iban <> '' AND t.booking_date <= ?1
+         GROUP BY t.counterparty_iban",
+    )?;
+    let mut rows = stmt.query(params![day, c.id])?;
+    while let Some(r) = rows.next()? {
+        let iban: String = r.get(0)?;
+        part.add_iban(&iban, date_from_sql(&r.get::<_, String>(1)?)?);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT iban, name_key, substr(created_at, 1, 10) FROM payer_aliases
+         WHERE substr(created_at, 1, 10) <= ?1 AND customer_id = ?2 ORDER BY id",
+    )?;
+    let mut rows = stmt.query(params![day, c.id])?;
+    while let Some(r) = rows.next()? {
+        let seen = date_from_sql(&r.get::<_, String>(2)?)?;
+        add_alias(&mut part, r.get(0)?, r.get(1)?, seen);
+    }
+    Ok(part)
 }
 
 pub fn payer_directory(
@@ -106,7 +199,7 @@ pub fn payer_directory(
 ) -> StoreResult<PayerDirectory> {
     let mut dir = PayerDirectory::default();
     for c in customers {
-        dir.add_name(name_key(&c.name), c.id);
+        dir.parts.insert(c.id, new_part(c));
     }
     let day = date_to_sql(as_of);
     let mut stmt = conn.prepare_cached(
@@ -121,24 +214,26 @@ pub fn payer_directory(
     )?;
     let mut rows = stmt.query(params![day, only])?;
     while let Some(r) = rows.next()? {
+        let customer: CustomerId = r.get(0)?;
         let iban: String = r.get(1)?;
-        dir.add_iban(r.get(0)?, &iban, date_from_sql(&r.get::<_, String>(2)?)?);
+        if let Some(part) = dir.parts.get_mut(&customer) {
+            part.add_iban(&iban, date_from_sql(&r.get::<_, String>(2)?)?);
+        }
     }
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, iban, name_key, substr(created_at, 1, 10) FROM payer_aliases
-         WHERE substr(created_at, 1, 10) <= ?1 AND (?2 IS NULL OR customer_id = ?2)",
+         WHERE substr(created_at, 1, 10) <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+         ORDER BY id",
     )?;
     let mut rows = stmt.query(params![day, only])?;
     while let Some(r) = rows.next()? {
         let customer: CustomerId = r.get(0)?;
         let seen = date_from_sql(&r.get::<_, String>(3)?)?;
-        if let Some(iban) = r.get::<_, Option<String>>(1)? {
-            dir.add_iban(customer, &iban, seen);
-        }
-        if let Some(key) = r.get::<_, Option<String>>(2)? {
-            dir.add_name(name_key(&key), customer);
+        if let Some(part) = dir.parts.get_mut(&customer) {
+            add_alias(part, r.get(1)?, r.get(2)?, seen);
         }
     }
+    dir.index();
     Ok(dir)
 }
 

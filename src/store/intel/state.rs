@@ -2,6 +2,7 @@
 //! (less the undone ones), open promises and plans with their state given the payments,
 //! snoozes and disputes.
 
+use super::Scope;
 use super::history::payments;
 use crate::domain::dunning::outcome::{
     ContactState, Instalment, OutcomeKind, PlanRecord, PlanState, PromiseRecord, PromiseState,
@@ -45,13 +46,14 @@ pub fn parse_at(s: &str) -> Option<NaiveDateTime> {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").ok()
 }
 
-pub fn undone_ids(conn: &Connection, only: Option<CustomerId>) -> StoreResult<HashSet<i64>> {
-    let mut stmt = conn.prepare_cached(
+pub fn undone_ids(conn: &Connection, scope: Scope) -> StoreResult<HashSet<i64>> {
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT json_extract(detail, '$.undoes') FROM events
-         WHERE kind = 'outcome.undo' AND (?1 IS NULL OR customer_id = ?1)",
-    )?;
+         WHERE kind = 'outcome.undo' AND {}",
+        scope.filter("customer_id", 1)
+    ))?;
     let ids = stmt
-        .query_map(params![only], |r| r.get::<_, Option<i64>>(0))?
+        .query_map(params![scope.value()], |r| r.get::<_, Option<i64>>(0))?
         .collect::<Result<Vec<_>, _>>()?;
     Ok(ids.into_iter().flatten().collect())
 }
@@ -63,18 +65,20 @@ fn one(map: &mut HashMap<CustomerId, DunningState>, c: CustomerId) -> &mut Dunni
 pub fn load_states(
     conn: &Connection,
     as_of: NaiveDate,
-    only: Option<CustomerId>,
+    scope: Scope,
     grace_days: u32,
 ) -> StoreResult<HashMap<CustomerId, DunningState>> {
     let day = date_to_sql(as_of);
+    let only = scope.value();
     let mut out: HashMap<CustomerId, DunningState> = HashMap::new();
-    let undone = undone_ids(conn, only)?;
-    let mut stmt = conn.prepare_cached(
+    let undone = undone_ids(conn, scope)?;
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, customer_id, at, who, kind, detail FROM events
          WHERE kind LIKE 'outcome.%' AND kind <> 'outcome.undo' AND customer_id IS NOT NULL
-           AND substr(at, 1, 10) <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+           AND substr(at, 1, 10) <= ?1 AND {}
          ORDER BY id",
-    )?;
+        scope.filter("customer_id", 2)
+    ))?;
     let mut rows = stmt.query(params![day, only])?;
     while let Some(r) = rows.next()? {
         let id: i64 = r.get(0)?;
@@ -101,12 +105,12 @@ pub fn load_states(
         });
     }
 
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT id, customer_id, invoice_id, made_on, promised_on, amount_minor, currency, level
-         FROM promises WHERE status = 'open' AND made_on <= ?1
-           AND (?2 IS NULL OR customer_id = ?2)
+         FROM promises WHERE status = 'open' AND made_on <= ?1 AND {}
          ORDER BY id",
-    )?;
+        scope.filter("customer_id", 2)
+    ))?;
     let mut rows = stmt.query(params![day, only])?;
     let mut promises: Vec<(CustomerId, PromiseRecord)> = Vec::new();
     while let Some(r) = rows.next()? {
@@ -124,12 +128,13 @@ pub fn load_states(
         ));
     }
 
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.id, p.customer_id, p.made_on, p.level, i.due_on, i.amount_minor, i.currency
          FROM payment_plans p JOIN plan_instalments i ON i.plan_id = p.id
-         WHERE p.status = 'open' AND p.made_on <= ?1 AND (?2 IS NULL OR p.customer_id = ?2)
+         WHERE p.status = 'open' AND p.made_on <= ?1 AND {}
          ORDER BY p.id, i.due_on",
-    )?;
+        scope.filter("p.customer_id", 2)
+    ))?;
     let mut rows = stmt.query(params![day, only])?;
     let mut plans: Vec<(CustomerId, PlanRecord)> = Vec::new();
     while let Some(r) = rows.next()? {
@@ -176,23 +181,24 @@ pub fn load_states(
         one(&mut out, c).plans.push((p, state));
     }
 
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT customer_id, MAX(until) FROM snoozes
-         WHERE cancelled_at IS NULL AND made_on <= ?1 AND (?2 IS NULL OR customer_id = ?2)
+         WHERE cancelled_at IS NULL AND made_on <= ?1 AND {}
          GROUP BY customer_id",
-    )?;
+        scope.filter("customer_id", 2)
+    ))?;
     let mut rows = stmt.query(params![day, only])?;
     while let Some(r) = rows.next()? {
         one(&mut out, r.get(0)?).snoozed_until = Some(date_from_sql(&r.get::<_, String>(1)?)?);
     }
 
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT d.id, d.customer_id, d.invoice_id, i.number, d.reason, d.opened_on
          FROM disputes d JOIN invoices i ON i.id = d.invoice_id
-         WHERE d.opened_on <= ?1 AND (d.closed_on IS NULL OR d.closed_on > ?1)
-           AND (?2 IS NULL OR d.customer_id = ?2)
+         WHERE d.opened_on <= ?1 AND (d.closed_on IS NULL OR d.closed_on > ?1) AND {}
          ORDER BY d.id",
-    )?;
+        scope.filter("d.customer_id", 2)
+    ))?;
     let mut rows = stmt.query(params![day, only])?;
     while let Some(r) = rows.next()? {
         one(&mut out, r.get(1)?).disputes.push(DisputeRow {

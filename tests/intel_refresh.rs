@@ -1,0 +1,302 @@
+//! The incremental refresh of the intelligence (`store::intel::refresh`) against a fresh
+//! gather, on generated books written to in every way the cockpit and the imports write:
+//! a month of bank lines then a matching run, new invoices, outcomes and their undo, a
+//! payment undone, a credit limit changed, a learned payer, a rating, a deletion.
+
+use chrono::{Days, NaiveDate};
+use encours::config::Settings;
+use encours::demo::generate;
+use encours::domain::dunning::outcome::{Outcome, Stamp};
+use encours::domain::model::{InvoiceKind, NewInvoice};
+use encours::domain::money::Currency;
+use encours::import::{ImportBatch, ParseContext};
+use encours::ingest::{IngestOutcome, ingest};
+use encours::locale::Language;
+use encours::store::intel::{self, Gathered, Params, Refreshed};
+use encours::store::{Actor, Store, import_writer, matching};
+use rust_decimal::Decimal;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
+}
+
+fn actor() -> Actor {
+    Actor::new("tester", today().and_hms_opt(9, 0, 0).unwrap())
+}
+
+fn ingest_ok(store: &mut Store, bytes: &[u8], name: &str, settings: &Settings) {
+    let ctx = ParseContext {
+        file_name: name.to_string(),
+        default_currency: settings.general.currency,
+        csv_profiles: settings.import.csv_profiles.clone(),
+    };
+    match ingest(store, bytes, name, &ctx, &actor()) {
+        Ok(IngestOutcome::Imported(_)) => {}
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+/// Everything a gather gives, in a form that compares exactly.
+fn shape(g: &Gathered) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        g.as_of, g.portfolio, g.newest_bank_data, g.lateness, g.bundles
+    )
+}
+
+fn check(store: &Store, p: &Params, g: &mut Gathered, what: &str) -> Refreshed {
+    let done = intel::refresh(store.conn(), p, today(), g).unwrap();
+    let fresh = intel::gather(store.conn(), p, today(), None).unwrap();
+    if shape(g) != shape(&fresh) {
+        for (id, b) in &fresh.bundles {
+            let mine = g
+                .bundles
+                .get(id)
+                .map(|b| format!("{b:?}"))
+                .unwrap_or_default();
+            let theirs = format!("{b:?}");
+            if mine != theirs {
+                let at = mine
+                    .bytes()
+                    .zip(theirs.bytes())
+                    .position(|(a, b)| a != b)
+                    .unwrap_or(0);
+                eprintln!(
+                    "customer {id} differs at {at}:\n mine   {}\n theirs {}",
+                    &mine[at.saturating_sub(200)..(at + 300).min(mine.len())],
+                    &theirs[at.saturating_sub(200)..(at + 300).min(theirs.len())]
+                );
+                break;
+            }
+        }
+    }
+    assert!(
+        shape(g) == shape(&fresh),
+        "after {what} ({done:?}), the refreshed gather differs from a fresh one"
+    );
+    done
+}
+
+fn customer_with_overdue(g: &Gathered, skip: usize) -> (i64, i64, Decimal) {
+    g.bundles
+        .values()
+        .filter_map(|b| {
+            let item = b
+                .open_items
+                .iter()
+                .find(|i| i.kind == InvoiceKind::Invoice && i.due_date < today())?;
+            Some((b.row.id, item.invoice_id, item.open))
+        })
+        .nth(skip)
+        .expect("an overdue customer")
+}
+
+#[test]
+fn refresh_equals_a_fresh_gather_after_every_kind_of_write() {
+    let settings = Settings::defaults();
+    let dunning = encours::policy::builtin();
+    let p = Params::new(&settings, &dunning, Language::En);
+    let files = generate::build(7, 60, 3_000, today());
+    let mut store = Store::open_in_memory().unwrap();
+    ingest_ok(
+        &mut store,
+        files.customers_csv.as_bytes(),
+        "c.csv",
+        &settings,
+    );
+    ingest_ok(
+        &mut store,
+        files.invoices_csv.as_bytes(),
+        "f.csv",
+        &settings,
+    );
+    let (last, older) = files.statements.split_last().expect("statements");
+    for (name, content) in older {
+        ingest_ok(&mut store, content.as_bytes(), name, &settings);
+    }
+    let mp = settings.matching.params();
+    matching::run_matching(&mut store, &mp, &actor()).unwrap();
+
+    let marks = intel::Marks::read(store.conn()).unwrap();
+    let mut g = intel::gather_marked(store.conn(), &p, today(), marks).unwrap();
+    assert_eq!(
+        check(&store, &p, &mut g, "nothing"),
+        Refreshed::Unchanged,
+        "no write, nothing to read"
+    );
+
+    // The last month of bank lines, then matching: the customers paid are read again.
+    ingest_ok(&mut store, last.1.as_bytes(), &last.0, &settings);
+    let done = check(&store, &p, &mut g, "a statement");
+    assert_eq!(
+        done,
+        Refreshed::Customers(0),
+        "bank lines alone touch no customer"
+    );
+    let run = matching::run_matching(&mut store, &mp, &actor()).unwrap();
+    assert!(run.credits_matched > 0, "the last month matched nothing");
+    assert!(matches!(
+        check(&store, &p, &mut g, "a matching run"),
+        Refreshed::Customers(n) if n > 0
+    ));
+
+    // A day's invoices for two customers.
+    let codes: Vec<String> = g
+        .bundles
+        .values()
+        .take(2)
+        .map(|b| b.row.code.clone())
+        .collect();
+    let invoices = codes
+        .iter()
+        .enumerate()
+        .map(|(n, code)| NewInvoice {
+            number: format!("NEW-{n}"),
+            kind: InvoiceKind::Invoice,
+            customer_code: code.clone(),
+            issue_date: today() - Days::new(1),
+            due_date: Some(today() + Days::new(29)),
+            amount: Decimal::new(123_456, 2),
+            currency: Currency::EUR,
+            ..Default::default()
+        })
+        .collect();
+    let batch = ImportBatch {
+        invoices,
+        ..Default::default()
+    };
+    store
+        .write(|tx| import_writer::write_batch(tx, &batch, "day.csv", "sha-day", &actor()))
+        .unwrap();
+    assert_eq!(
+        check(&store, &p, &mut g, "new invoices"),
+        Refreshed::Customers(2)
+    );
+
+    // Outcomes: a promise, a dispute, a snooze; then the last one undone.
+    let (c1, inv1, open1) = customer_with_overdue(&g, 0);
+    let (c2, inv2, _) = customer_with_overdue(&g, 1);
+    let (c3, _, _) = customer_with_overdue(&g, 2);
+    let stamp = Stamp::default();
+    let promise = Outcome::Promise {
+        date: today() + Days::new(10),
+        amount: open1,
+        invoice: Some(inv1),
+    };
+    intel::outcomes::record_outcome(&mut store, &actor(), c1, &promise, &stamp).unwrap();
+    let dispute = Outcome::Dispute {
+        invoice: inv2,
+        reason: "damaged goods".into(),
+    };
+    intel::outcomes::record_outcome(&mut store, &actor(), c2, &dispute, &stamp).unwrap();
+    let snooze = Outcome::Snooze {
+        until: today() + Days::new(7),
+        reason: None,
+    };
+    intel::outcomes::record_outcome(&mut store, &actor(), c3, &snooze, &stamp).unwrap();
+    assert_eq!(
+        check(&store, &p, &mut g, "outcomes"),
+        Refreshed::Customers(3)
+    );
+    intel::outcomes::undo_last_outcome(&mut store, &actor(), c2).unwrap();
+    assert_eq!(
+        check(&store, &p, &mut g, "an undo"),
+        Refreshed::Customers(1)
+    );
+
+    // A payment undone (an update, logged by the triggers), a limit changed, a learned payer.
+    let sql = |store: &mut Store, sql: &str| {
+        store
+            .write(|tx| {
+                tx.execute_batch(sql)
+                    .map_err(encours::store::StoreError::from)
+            })
+            .unwrap()
+    };
+    sql(
+        &mut store,
+        "UPDATE allocations SET undone_at = '2026-06-15T09:00:00', undone_reason = 'test'
+         WHERE id = (SELECT MAX(id) FROM allocations WHERE undone_at IS NULL)",
+    );
+    assert!(matches!(
+        check(&store, &p, &mut g, "a payment undone"),
+        Refreshed::Customers(n) if n >= 1
+    ));
+    sql(
+        &mut store,
+        &format!("UPDATE customers SET credit_limit_minor = 100 WHERE id = {c3}"),
+    );
+    sql(
+        &mut store,
+        &format!(
+            "INSERT INTO payer_aliases (customer_id, name_key, iban, learned_from, created_at)
+             VALUES ({c1}, 'holding dupont', 'FR7612345678901234567890123', 'test',
+                     '2026-06-01T00:00:00')"
+        ),
+    );
+    assert_eq!(
+        check(&store, &p, &mut g, "a limit and a learned payer"),
+        Refreshed::Customers(2)
+    );
+
+    // A deletion cannot be told apart from a reused id: everything is read again.
+    sql(
+        &mut store,
+        "DELETE FROM payer_aliases WHERE id = (SELECT MAX(id) FROM payer_aliases)",
+    );
+    assert_eq!(
+        check(&store, &p, &mut g, "a deletion"),
+        Refreshed::Everything
+    );
+}
+
+#[test]
+fn the_cockpit_source_serves_the_refreshed_queue_and_signals() {
+    use encours::app::source::DataSource;
+    use encours::app::store_source::{SourceSettings, StoreSource};
+    let settings = Settings::defaults();
+    let files = generate::build(11, 40, 1_500, today());
+    let mut store = Store::open_in_memory().unwrap();
+    ingest_ok(
+        &mut store,
+        files.customers_csv.as_bytes(),
+        "c.csv",
+        &settings,
+    );
+    ingest_ok(
+        &mut store,
+        files.invoices_csv.as_bytes(),
+        "f.csv",
+        &settings,
+    );
+    let (last, older) = files.statements.split_last().expect("statements");
+    for (name, content) in older {
+        ingest_ok(&mut store, content.as_bytes(), name, &settings);
+    }
+    let source_settings = SourceSettings::from_settings(&settings, Language::En).unwrap();
+    let mut source = StoreSource::new(store, source_settings.clone());
+    let before = (
+        source.signals(today()).unwrap(),
+        source.queue(today()).unwrap(),
+    );
+    // An import while the cockpit runs, then what a fresh cockpit would show.
+    let mp = settings.matching.params();
+    ingest_ok(source.store_mut(), last.1.as_bytes(), &last.0, &settings);
+    matching::run_matching(source.store_mut(), &mp, &actor()).unwrap();
+    let after = (
+        source.signals(today()).unwrap(),
+        source.queue(today()).unwrap(),
+    );
+    assert_ne!(before.1, after.1, "the matching moved the queue");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("copy.db");
+    source
+        .store()
+        .conn()
+        .execute("VACUUM INTO ?1", [path.to_str().unwrap()])
+        .unwrap();
+    let fresh_store = Store::open(&path, Default::default()).unwrap();
+    let fresh = StoreSource::new(fresh_store, source_settings);
+    assert_eq!(after.0, fresh.signals(today()).unwrap());
+    assert_eq!(after.1, fresh.queue(today()).unwrap());
+}

@@ -52,9 +52,18 @@ pub fn ingest(
         Ok(found) => found,
         Err(e) => return Err(refuse(store, e, file_name, &sha, actor)),
     };
-    if format == Format::BankCsv {
-        // The one format whose exports run to a million lines: its lines go to the
-        // database as they are read, in the same single transaction.
+    // The formats whose exports run to a million lines: their records go to the database
+    // as they are read, in the same single transaction.
+    let read: Option<StreamedReader> = match format {
+        Format::BankCsv => {
+            Some(|text, ctx, writer| import::bank_csv::parse_into(text, ctx, writer))
+        }
+        Format::InvoiceCsv => {
+            Some(|text, ctx, writer| import::invoice_csv::parse_into(text, ctx, writer))
+        }
+        _ => None,
+    };
+    if let Some(read) = read {
         let written = with_import_cache(store, |store| {
             store.write(|tx| {
                 if let Some((name, on)) = import_writer::previous_import(tx, &sha)? {
@@ -64,7 +73,7 @@ pub fn ingest(
                     }));
                 }
                 let mut writer = ImportWriter::begin(tx, Some(format), file_name, &sha, actor)?;
-                let batch = import::bank_csv::parse_into(&text, &ctx, &mut writer)?;
+                let batch = read(&text, &ctx, &mut writer)?;
                 writer.finish_streamed(&batch).map(Ok)
             })
         });
@@ -103,6 +112,13 @@ fn already_imported(store: &Store, sha: &str) -> Result<Option<IngestOutcome>, I
     let found = import_writer::previous_import(store.conn(), sha).map_err(StoreError::from)?;
     Ok(found.map(|(file_name, on)| IngestOutcome::AlreadyImported { file_name, on }))
 }
+
+/// A reader that hands its records to the writer as it reads them.
+type StreamedReader = for<'w, 'c> fn(
+    &str,
+    &ParseContext,
+    &'w mut ImportWriter<'c>,
+) -> Result<import::ImportBatch, WriteError>;
 
 type Written = Result<Result<ImportSummary, IngestOutcome>, WriteError>;
 

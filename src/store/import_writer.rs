@@ -2,7 +2,9 @@
 
 use super::{Actor, StoreError, date_to_sql};
 mod bank;
+mod bulk;
 mod invoice;
+mod stream;
 
 pub use bank::{natural_key, transaction_digest};
 
@@ -125,6 +127,7 @@ pub struct ImportWriter<'c> {
     actor: &'c Actor,
     bank: bank::BankWriter<'c>,
     invoices: invoice::InvoiceWriter<'c>,
+    stream: stream::InvoiceStream,
 }
 
 impl<'c> ImportWriter<'c> {
@@ -153,6 +156,7 @@ impl<'c> ImportWriter<'c> {
             actor,
             bank: bank::BankWriter::new(tx),
             invoices: invoice::InvoiceWriter::new(tx),
+            stream: stream::InvoiceStream::default(),
         })
     }
 
@@ -162,8 +166,12 @@ impl<'c> ImportWriter<'c> {
         for customer in &batch.customers {
             upsert_customer(tx, customer, summary)?;
         }
+        let set_aside = bulk::SetAside::for_load(tx, "invoices", batch.invoices.len())?;
         for invoice in &batch.invoices {
             self.invoices.insert(invoice, import_id, summary)?;
+        }
+        if let Some(set_aside) = set_aside {
+            set_aside.rebuild(tx)?;
         }
         for settlement in &batch.settlements {
             insert_settlement(tx, settlement, import_id, self.actor, summary)?;
@@ -191,6 +199,7 @@ impl<'c> ImportWriter<'c> {
     /// streamed (statements without their lines, in the order they were started, and
     /// warnings, and any other records).
     pub fn finish_streamed(mut self, batch: &ImportBatch) -> Result<ImportSummary, WriteError> {
+        self.finish_invoices()?;
         self.write_records(batch)?;
         for (index, statement) in batch.statements.iter().enumerate() {
             let account = match self.bank.account(index) {

@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 use encours::import::{ParseContext, invoice_csv};
 use encours::ingest::{IngestError, IngestOutcome, ingest};
-use encours::store::import_writer::ImportSummary;
+use encours::store::import_writer::{self, ImportSummary};
 use encours::store::{Actor, OpenOptions, Store};
 
 fn actor() -> Actor {
@@ -230,4 +230,34 @@ fn a_large_load_into_an_empty_table_keeps_every_index() {
     let s = import(&mut store, &again, "again.csv");
     assert_eq!((s.invoices_inserted, s.invoices_duplicate), (1, 25_000));
     assert_eq!(invoice_indexes(&store), before);
+}
+
+#[test]
+fn a_file_is_never_imported_twice_whichever_digest_its_import_kept() {
+    let (_dir, mut store) = open();
+    let text = csv(&["F-1;C1;Martin;;05/01/2026;04/02/2026;100,00"]);
+    let first = import(&mut store, &text, "factures.csv");
+    let kept: (String, String) = store
+        .conn()
+        .query_row(
+            "SELECT sha256, blake3 FROM imports WHERE id = ?1",
+            [first.import_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(kept.0, import_writer::sha256_hex(text.as_bytes()));
+    assert_eq!(kept.1, import_writer::blake3_hex(text.as_bytes()));
+    let again = |store: &mut Store| match try_import(store, &text, "copie.csv") {
+        Ok(IngestOutcome::AlreadyImported { file_name, .. }) => file_name,
+        other => panic!("imported twice: {other:?}"),
+    };
+    assert_eq!(again(&mut store), "factures.csv");
+    // An import made before the BLAKE3 digest existed has only its SHA-256.
+    store
+        .conn()
+        .execute("UPDATE imports SET blake3 = NULL", [])
+        .unwrap();
+    assert_eq!(again(&mut store), "factures.csv");
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM imports"), 1);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM invoices"), 1);
 }

@@ -59,6 +59,34 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&digest)
 }
 
+/// BLAKE3 of the file, hex: about four times faster than SHA-256, for the already-imported
+/// check. The SHA-256 stays the file's identity (imports before this digest have only it).
+pub fn blake3_hex(bytes: &[u8]) -> String {
+    hex(blake3::hash(bytes).as_bytes())
+}
+
+/// When a file with this BLAKE3 digest was imported before: `(file name, imported_at)`.
+pub fn previous_import_blake3(
+    conn: &rusqlite::Connection,
+    blake3: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT file_name, imported_at FROM imports WHERE blake3 = ?1",
+        [blake3],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// Keeps the BLAKE3 digest beside the SHA-256 of import `import_id`.
+pub fn record_blake3(tx: &Transaction<'_>, import_id: i64, blake3: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE imports SET blake3 = ?2 WHERE id = ?1",
+        params![import_id, blake3],
+    )?;
+    Ok(())
+}
+
 /// When this exact file was imported before: `(file name, imported_at)`.
 pub fn previous_import(
     conn: &rusqlite::Connection,

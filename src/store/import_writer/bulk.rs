@@ -4,6 +4,10 @@
 //! (each insert into an index of random keys touches a random page), and it all happens
 //! inside the import's one transaction: a failure rolls the indexes back with the rows,
 //! and other connections never see the table without them.
+//!
+//! A trigger fired by the inserts runs while the indexes are away: one that reads the
+//! loaded table by a secondary index (rather than by rowid, as the settled-day trigger
+//! does) would scan it on every row, and the table must then be left out of this.
 
 use rusqlite::Transaction;
 

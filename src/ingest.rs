@@ -43,18 +43,26 @@ pub fn ingest(
         file_name: file_name.to_string(),
         ..ctx.clone()
     };
-    // Before any decoding or parsing: a file dropped twice costs one digest.
-    let sha = import_writer::sha256_hex(bytes);
-    if let Some(already) = already_imported(store, &sha)? {
-        return Ok(already);
-    }
+    let (sha, b3) = match digests(store, bytes)? {
+        Ok(digests) => digests,
+        Err(already) => return Ok(already),
+    };
     let (text, format) = match import::decode_and_detect(bytes, &ctx) {
         Ok(found) => found,
         Err(e) => return Err(refuse(store, e, file_name, &sha, actor)),
     };
-    if format == Format::BankCsv {
-        // The one format whose exports run to a million lines: its lines go to the
-        // database as they are read, in the same single transaction.
+    // The formats whose exports run to a million lines: their records go to the database
+    // as they are read, in the same single transaction.
+    let read: Option<StreamedReader> = match format {
+        Format::BankCsv => {
+            Some(|text, ctx, writer| import::bank_csv::parse_into(text, ctx, writer))
+        }
+        Format::InvoiceCsv => {
+            Some(|text, ctx, writer| import::invoice_csv::parse_into(text, ctx, writer))
+        }
+        _ => None,
+    };
+    if let Some(read) = read {
         let written = with_import_cache(store, |store| {
             store.write(|tx| {
                 if let Some((name, on)) = import_writer::previous_import(tx, &sha)? {
@@ -64,8 +72,10 @@ pub fn ingest(
                     }));
                 }
                 let mut writer = ImportWriter::begin(tx, Some(format), file_name, &sha, actor)?;
-                let batch = import::bank_csv::parse_into(&text, &ctx, &mut writer)?;
-                writer.finish_streamed(&batch).map(Ok)
+                let batch = read(&text, &ctx, &mut writer)?;
+                let summary = writer.finish_streamed(&batch)?;
+                import_writer::record_blake3(tx, summary.import_id, &b3)?;
+                Ok(Ok(summary))
             })
         });
         return outcome(store, written, file_name, &sha, actor);
@@ -75,7 +85,7 @@ pub fn ingest(
         Err(e) => return Err(refuse(store, e.in_file(file_name), file_name, &sha, actor)),
     };
     drop(text);
-    write_parsed(store, &batch, file_name, &sha, actor)
+    write_parsed(store, &batch, file_name, (&sha, &b3), actor)
 }
 
 /// [`ingest`] with the parsing step supplied by the caller: the same hash check, single
@@ -88,21 +98,48 @@ pub fn ingest_with_parser(
     actor: &Actor,
     parse: impl FnOnce(&[u8]) -> import::ImportResult<import::ImportBatch>,
 ) -> Result<IngestOutcome, IngestError> {
-    let sha = import_writer::sha256_hex(bytes);
-    if let Some(already) = already_imported(store, &sha)? {
-        return Ok(already);
-    }
+    let (sha, b3) = match digests(store, bytes)? {
+        Ok(digests) => digests,
+        Err(already) => return Ok(already),
+    };
     let batch = match parse(bytes) {
         Ok(batch) => batch,
         Err(e) => return Err(refuse(store, e, file_name, &sha, actor)),
     };
-    write_parsed(store, &batch, file_name, &sha, actor)
+    write_parsed(store, &batch, file_name, (&sha, &b3), actor)
 }
 
-fn already_imported(store: &Store, sha: &str) -> Result<Option<IngestOutcome>, IngestError> {
-    let found = import_writer::previous_import(store.conn(), sha).map_err(StoreError::from)?;
-    Ok(found.map(|(file_name, on)| IngestOutcome::AlreadyImported { file_name, on }))
+/// The file's SHA-256 and BLAKE3 digests, or the earlier import of the same bytes. Checked
+/// before any decoding or parsing, BLAKE3 first: a file imported since the BLAKE3 digest is
+/// kept costs that digest alone; one imported earlier is recognised by its SHA-256.
+fn digests(
+    store: &Store,
+    bytes: &[u8],
+) -> Result<Result<(String, String), IngestOutcome>, IngestError> {
+    let b3 = import_writer::blake3_hex(bytes);
+    let conn = store.conn();
+    if let Some(found) =
+        import_writer::previous_import_blake3(conn, &b3).map_err(StoreError::from)?
+    {
+        return Ok(Err(already(found)));
+    }
+    let sha = import_writer::sha256_hex(bytes);
+    if let Some(found) = import_writer::previous_import(conn, &sha).map_err(StoreError::from)? {
+        return Ok(Err(already(found)));
+    }
+    Ok(Ok((sha, b3)))
 }
+
+fn already((file_name, on): (String, String)) -> IngestOutcome {
+    IngestOutcome::AlreadyImported { file_name, on }
+}
+
+/// A reader that hands its records to the writer as it reads them.
+type StreamedReader = for<'w, 'c> fn(
+    &str,
+    &ParseContext,
+    &'w mut ImportWriter<'c>,
+) -> Result<import::ImportBatch, WriteError>;
 
 type Written = Result<Result<ImportSummary, IngestOutcome>, WriteError>;
 
@@ -110,7 +147,7 @@ fn write_parsed(
     store: &mut Store,
     batch: &import::ImportBatch,
     file_name: &str,
-    sha: &str,
+    (sha, b3): (&str, &str),
     actor: &Actor,
 ) -> Result<IngestOutcome, IngestError> {
     let written = with_import_cache(store, |store| {
@@ -122,7 +159,9 @@ fn write_parsed(
                     on,
                 }));
             }
-            import_writer::write_batch(tx, batch, file_name, sha, actor).map(Ok)
+            let summary = import_writer::write_batch(tx, batch, file_name, sha, actor)?;
+            import_writer::record_blake3(tx, summary.import_id, b3)?;
+            Ok(Ok(summary))
         })
     });
     outcome(store, written, file_name, sha, actor)

@@ -23,8 +23,11 @@
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
 //!   updates, see `store::intel::changes`) are read again, the rest is kept.
 //! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the
-//!   inbox watcher. Bank CSV lines stream from the reader into the writer
-//!   ([`import::BankLineSink`]) inside the file's one transaction; other formats come as a batch.
+//!   inbox watcher. Bank CSV lines and invoice CSV rows stream from the reader into the writer
+//!   ([`import::BankLineSink`], [`import::invoice_csv::InvoiceSink`], rows read by
+//!   `import::csv_stream`) inside the file's one transaction; other formats come as a batch.
+//!   A load larger than its table sets the table's secondary indexes aside and builds them
+//!   again before committing (`store::import_writer::bulk`).
 //! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject.
 //! - [`app`]: the cockpit's state. Screens are plain data, key presses become `Msg`s, `update`
 //!   returns `Effect`s (loads, writes, and the claim of the call-list line being worked);

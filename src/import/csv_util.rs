@@ -3,6 +3,7 @@
 //! the choice between a user profile and the built-in generic one.
 
 use crate::import::csv_profile::{CsvColumns, CsvKind, CsvProfile, DecimalMark};
+use crate::import::csv_stream::{DecimalEvidence, LineCounter};
 use crate::import::text::{self, DecimalStyle};
 use crate::import::{ImportError, ImportResult, ParseContext, csv_separator};
 use std::collections::HashMap;
@@ -95,22 +96,11 @@ pub fn settle_decimal_style<'a>(
     if style != DecimalStyle::Auto {
         return style;
     }
-    let (mut comma, mut dot) = (false, false);
+    let mut evidence = DecimalEvidence::default();
     for cell in cells {
-        let t = cell.trim().trim_end_matches(|c: char| !c.is_ascii_digit());
-        let tail = |mark: char| {
-            t.rfind(mark)
-                .map(|p| (1..=2).contains(&(t.len() - p - 1)))
-                .unwrap_or(false)
-        };
-        comma |= tail(',');
-        dot |= tail('.');
+        evidence.see(cell);
     }
-    match (comma, dot) {
-        (true, false) => DecimalStyle::Comma,
-        (false, true) => DecimalStyle::Dot,
-        _ => DecimalStyle::Auto,
-    }
+    evidence.settle(style)
 }
 
 /// One data row: its 1-based physical line and its cells, cleaned.
@@ -138,6 +128,9 @@ pub struct Table {
     pub header: Vec<String>,
     pub folded: Vec<String>,
     pub header_line: usize,
+    /// How many records (blank lines aside) come before the data: the preamble and the
+    /// header.
+    pub records_before_data: usize,
     pub rows: Vec<Row>,
 }
 
@@ -160,56 +153,32 @@ impl Table {
     }
 }
 
-/// Physical line numbers from byte offsets. The csv crate's own line count drifts after
-/// blank lines and CRLF endings, and messages must name the line an editor shows.
-struct LineCounter<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    line: usize,
-}
-
-impl LineCounter<'_> {
-    /// The line of the first character at or after `byte` that is not a line break: a
-    /// record's offset may point at the blank line or the `\n` before it.
-    fn line_at(&mut self, byte: usize) -> usize {
-        let mut at = byte.min(self.bytes.len());
-        while at < self.bytes.len() && matches!(self.bytes[at], b'\r' | b'\n') {
-            at += 1;
-        }
-        if at < self.pos {
-            self.pos = 0;
-            self.line = 1;
-        }
-        self.line += self.bytes[self.pos..at]
-            .iter()
-            .filter(|b| **b == b'\n')
-            .count();
-        self.pos = at;
-        self.line
-    }
-}
-
-fn read_records(text: &str, delimiter: u8) -> ImportResult<Vec<Row>> {
-    let mut reader = csv::ReaderBuilder::new()
+/// The reader every CSV table reader uses, so that a streamed reading sees the records a
+/// whole reading would.
+pub(crate) fn reader(bytes: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
-        .from_reader(text.as_bytes());
-    let mut lines = LineCounter {
-        bytes: text.as_bytes(),
-        pos: 0,
-        line: 1,
-    };
+        .from_reader(bytes)
+}
+
+pub(crate) fn unreadable(e: &csv::Error, lines: &mut LineCounter) -> ImportError {
+    let line = e
+        .position()
+        .map(|p| lines.line_at(p.byte() as usize))
+        .unwrap_or(0);
+    ImportError::at_line(line, format!("the CSV cannot be read: {e}"))
+        .hint("check the quotes on that line, then export the file again")
+}
+
+/// The first `limit` records of `text`.
+fn read_records(text: &str, delimiter: u8, limit: usize) -> ImportResult<Vec<Row>> {
+    let mut reader = reader(text.as_bytes(), delimiter);
+    let mut lines = LineCounter::new(text.as_bytes());
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| {
-            let line = e
-                .position()
-                .map(|p| lines.line_at(p.byte() as usize))
-                .unwrap_or(0);
-            ImportError::at_line(line, format!("the CSV cannot be read: {e}"))
-                .hint("check the quotes on that line, then export the file again")
-        })?;
+    for record in reader.records().take(limit) {
+        let record = record.map_err(|e| unreadable(&e, &mut lines))?;
         let line = record
             .position()
             .map(|p| lines.line_at(p.byte() as usize))
@@ -227,13 +196,31 @@ pub fn read_table(
     delimiter: Option<char>,
     is_header: impl Fn(&[String]) -> bool,
 ) -> ImportResult<Option<Table>> {
-    let text = text.trim_start_matches('\u{feff}');
-    let delim = match delimiter {
+    read_table_in(text, delimiter, usize::MAX, is_header)
+}
+
+/// The delimiter a table reading of `text` uses: the profile's, else guessed.
+pub(crate) fn delimiter_of(text: &str, delimiter: Option<char>) -> u8 {
+    match delimiter {
         Some(c) if c.is_ascii() => c as u8,
-        _ => guess_delimiter(text),
-    };
-    let table = find_table(text, delim, is_header)?;
-    if let Some(t) = &table {
+        _ => guess_delimiter(text.trim_start_matches('\u{feff}')),
+    }
+}
+
+/// [`read_table`] of the first `limit` records only; with a limit, the rows read are not
+/// checked (a streaming reader checks each row as it goes).
+fn read_table_in(
+    text: &str,
+    delimiter: Option<char>,
+    limit: usize,
+    is_header: impl Fn(&[String]) -> bool,
+) -> ImportResult<Option<Table>> {
+    let delim = delimiter_of(text, delimiter);
+    let text = text.trim_start_matches('\u{feff}');
+    let table = find_table_in(text, delim, limit, is_header)?;
+    if let Some(t) = &table
+        && limit == usize::MAX
+    {
         let rows = t.rows.iter().map(|r| (r.line, r.cells.as_slice()));
         csv_separator::check_rows(t.header.len(), t.header_line, delim, rows)?;
     }
@@ -245,7 +232,18 @@ fn find_table(
     delim: u8,
     is_header: impl Fn(&[String]) -> bool,
 ) -> ImportResult<Option<Table>> {
-    let mut rows = read_records(text, delim)?;
+    find_table_in(text, delim, usize::MAX, is_header)
+}
+
+/// [`find_table`] reading only the first `limit` records (from [`MAX_PREAMBLE`] on, the
+/// header is searched no further and the table gets only the rows read).
+fn find_table_in(
+    text: &str,
+    delim: u8,
+    limit: usize,
+    is_header: impl Fn(&[String]) -> bool,
+) -> ImportResult<Option<Table>> {
+    let mut rows = read_records(text, delim, limit)?;
     let found = rows.iter().take(MAX_PREAMBLE).position(|r| {
         let folded: Vec<String> = r.cells.iter().map(|c| fold(c)).collect();
         is_header(&folded)
@@ -257,6 +255,7 @@ fn find_table(
         folded: head.1.iter().map(|c| fold(c)).collect(),
         header: head.1,
         header_line: head.0,
+        records_before_data: at + 1,
         rows: data.into_iter().filter(|r| !r.is_blank()).collect(),
     }))
 }
@@ -271,6 +270,33 @@ pub fn read_with_profiles(
     generic: &CsvProfile,
     generic_is_header: impl Fn(&[String]) -> bool,
 ) -> ImportResult<Option<(CsvProfile, Table)>> {
+    with_profiles(text, ctx, kind, generic, generic_is_header, usize::MAX)
+}
+
+/// [`read_with_profiles`] that stops at the header: the table comes without its rows, for
+/// a reader that streams them (`csv_stream`). The records before the header are the same.
+pub(crate) fn locate_with_profiles(
+    text: &str,
+    ctx: &ParseContext,
+    kind: CsvKind,
+    generic: &CsvProfile,
+    generic_is_header: impl Fn(&[String]) -> bool,
+) -> ImportResult<Option<(CsvProfile, Table)>> {
+    let found = with_profiles(text, ctx, kind, generic, generic_is_header, MAX_PREAMBLE)?;
+    Ok(found.map(|(profile, mut table)| {
+        table.rows.clear();
+        (profile, table)
+    }))
+}
+
+fn with_profiles(
+    text: &str,
+    ctx: &ParseContext,
+    kind: CsvKind,
+    generic: &CsvProfile,
+    generic_is_header: impl Fn(&[String]) -> bool,
+    limit: usize,
+) -> ImportResult<Option<(CsvProfile, Table)>> {
     // A profile whose headers are there, but split with another separator than it says.
     let mut mismatch: Option<ImportError> = None;
     for profile in ctx.csv_profiles.iter().filter(|p| p.kind == kind) {
@@ -279,7 +305,7 @@ pub fn read_with_profiles(
         }
         let wanted: Vec<String> = profile.detect_headers.iter().map(|h| fold(h)).collect();
         let fits = |cells: &[String]| wanted.iter().all(|w| cells.contains(w));
-        let table = read_table(text, profile.delimiter, fits)?;
+        let table = read_table_in(text, profile.delimiter, limit, fits)?;
         if let Some(table) = table {
             let mut merged = profile.clone();
             merged.columns = merge_columns(&profile.columns, &generic.columns);
@@ -291,9 +317,18 @@ pub fn read_with_profiles(
     }
     // The generic reading decides; if it fails, the profile's separator is the likelier cause.
     match (
-        read_table(text, generic.delimiter, generic_is_header),
+        read_table_in(text, generic.delimiter, limit, generic_is_header),
         mismatch,
     ) {
+        // Reading the header only, the rows have not been checked yet: a wrong separator
+        // in them still points at the profile, as it does in a whole reading.
+        (Ok(Some(t)), Some(e)) if limit != usize::MAX => {
+            let delim = delimiter_of(text, generic.delimiter);
+            match crate::import::csv_stream::survey(text, &t, delim, &[], DecimalStyle::Auto) {
+                Ok(_) => Ok(Some((generic.clone(), t))),
+                Err(_) => Err(e),
+            }
+        }
         (Ok(Some(t)), _) => Ok(Some((generic.clone(), t))),
         (Ok(None) | Err(_), Some(e)) => Err(e),
         (other, None) => other.map(|t| t.map(|t| (generic.clone(), t))),

@@ -6,186 +6,92 @@
 //! A row that would mislead the cockpit is refused with its line and column: a due date
 //! before the issue date, a negative invoice (a credit note not marked as one), an unknown
 //! currency, an amount with letters, or one invoice number listed twice with two amounts.
+//!
+//! Rows are streamed to an [`InvoiceSink`] as they are read (a million-invoice export is
+//! never held whole). What is kept across rows: each customer met (bounded by the customer
+//! count), and for the repeat check one 64-bit hash per invoice number with where its row
+//! starts (16 bytes a row; the row is read again to confirm a repeat).
+
+mod profile;
+mod row;
+
+pub use profile::generic_profile;
 
 use crate::domain::model::{InvoiceKind, NewCustomer, NewInvoice, SourceLocation};
-use crate::import::csv_profile::{CsvColumns, CsvKind, CsvProfile};
-use crate::import::csv_util::{self, Row, Table, strings};
-use crate::import::text::{self, DecimalStyle};
-use crate::import::{Format, ImportBatch, ImportError, ImportResult, ParseContext, iso4217, party};
-use chrono::NaiveDate;
+use crate::import::csv_profile::CsvKind;
+use crate::import::csv_stream::{self, RecordStart, RowStream};
+use crate::import::csv_util::{self, Row};
+use crate::import::{Format, ImportBatch, ImportError, ImportResult, ParseContext, text};
+use row::{Cols, RowReader, fill_missing};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::collections::hash_map::{Entry, RandomState};
+use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
 
-/// The header names recognised without a profile, in French and English.
-pub fn generic_profile() -> CsvProfile {
-    let columns = CsvColumns {
-        invoice_number: strings(&[
-            "N° facture",
-            "Numéro facture",
-            "Numéro de facture",
-            "No facture",
-            "Facture",
-            "N° pièce",
-            "Numéro pièce",
-            "Numéro de pièce",
-            "Pièce",
-            "Référence facture",
-            "Numéro",
-            "N°",
-            "Invoice",
-            "Invoice number",
-            "Invoice no",
-            "Invoice ID",
-            "Document number",
-            "Number",
-        ]),
-        customer_code: strings(&[
-            "Code client",
-            "N° client",
-            "Numéro client",
-            "Compte client",
-            "Compte",
-            "Customer code",
-            "Customer ID",
-            "Customer no",
-            "Customer number",
-            "Client code",
-            "Account",
-        ]),
-        customer_name: strings(&[
-            "Client",
-            "Nom client",
-            "Nom du client",
-            "Raison sociale",
-            "Nom",
-            "Customer",
-            "Customer name",
-            "Name",
-            "Company",
-        ]),
-        issue_date: strings(&[
-            "Date facture",
-            "Date de facture",
-            "Date pièce",
-            "Date d'émission",
-            "Date émission",
-            "Date",
-            "Invoice date",
-            "Issue date",
-            "Date issued",
-            "Document date",
-        ]),
-        due_date: strings(&[
-            "Échéance",
-            "Date d'échéance",
-            "Date échéance",
-            "Date limite de paiement",
-            "Due date",
-            "Due",
-            "Payment due",
-        ]),
-        amount: strings(&[
-            "Montant TTC",
-            "Total TTC",
-            "Montant facture",
-            "Montant",
-            "TTC",
-            "Amount",
-            "Amount incl. tax",
-            "Total incl. VAT",
-            "Gross amount",
-            "Invoice amount",
-            "Total",
-        ]),
-        open_amount: strings(&[
-            "Reste dû",
-            "Restant dû",
-            "Reste à payer",
-            "Solde",
-            "Solde dû",
-            "Montant dû",
-            "Open amount",
-            "Amount due",
-            "Balance due",
-            "Balance",
-            "Outstanding",
-            "Remaining",
-        ]),
-        currency: strings(&["Devise", "Monnaie", "Currency", "Curr"]),
-        kind: strings(&["Type", "Type de pièce", "Nature", "Kind", "Document type"]),
-        disputed: strings(&[
-            "Litige",
-            "En litige",
-            "Litigieux",
-            "Disputed",
-            "Dispute",
-            "In dispute",
-        ]),
-        reference: strings(&[
-            "Référence paiement",
-            "Référence de paiement",
-            "Réf paiement",
-            "Payment reference",
-            "Structured reference",
-        ]),
-        siren: strings(&["SIREN", "SIRET", "Siren client"]),
-        vat_id: strings(&[
-            "N° TVA",
-            "Numéro TVA",
-            "TVA intracommunautaire",
-            "TVA intracom",
-            "VAT",
-            "VAT number",
-            "VAT ID",
-        ]),
-        ..Default::default()
-    };
-    CsvProfile {
-        name: "generic invoices".into(),
-        kind: CsvKind::Invoices,
-        day_first: true,
-        columns,
-        ..Default::default()
+/// Where [`parse_into`] hands what it reads, row by row.
+pub trait InvoiceSink {
+    /// A refusal of the file converts into the sink's error, so that reading and writing
+    /// stop at the first problem of either.
+    type Error: From<ImportError>;
+
+    /// How many data rows follow (before any of them is handed over), for a sink that
+    /// prepares differently for a large file.
+    fn expect(&mut self, _rows: usize) -> Result<(), Self::Error> {
+        Ok(())
     }
-}
 
-struct Cols {
-    number: Option<usize>,
-    code: Option<usize>,
-    name: Option<usize>,
-    issue: Option<usize>,
-    due: Option<usize>,
-    amount: Option<usize>,
-    open: Option<usize>,
-    currency: Option<usize>,
-    kind: Option<usize>,
-    disputed: Option<usize>,
-    reference: Option<usize>,
-    siren: Option<usize>,
-    vat: Option<usize>,
-}
+    /// A customer named by the file, when first met, and again (merged) when a later row
+    /// adds a SIREN or VAT number the first one lacked.
+    fn customer(&mut self, customer: &NewCustomer) -> Result<(), Self::Error>;
 
-impl Cols {
-    fn locate(t: &Table, c: &CsvColumns) -> Cols {
-        Cols {
-            number: t.find(&c.invoice_number),
-            code: t.find(&c.customer_code),
-            name: t.find(&c.customer_name),
-            issue: t.find(&c.issue_date),
-            due: t.find(&c.due_date),
-            amount: t.find(&c.amount),
-            open: t.find(&c.open_amount),
-            currency: t.find(&c.currency),
-            kind: t.find(&c.kind),
-            disputed: t.find(&c.disputed),
-            reference: t.find(&c.reference),
-            siren: t.find(&c.siren),
-            vat: t.find(&c.vat_id),
-        }
-    }
+    /// An invoice or credit note, after its customer.
+    fn invoice(&mut self, invoice: NewInvoice) -> Result<(), Self::Error>;
 }
 
 pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
+    let mut collected = Collect::default();
+    let mut batch = parse_into(text, ctx, &mut collected)?;
+    batch.customers = collected.customers;
+    batch.invoices = collected.invoices;
+    Ok(batch)
+}
+
+/// Keeps everything, for [`parse`].
+#[derive(Default)]
+struct Collect {
+    customers: Vec<NewCustomer>,
+    index: HashMap<String, usize>,
+    invoices: Vec<NewInvoice>,
+}
+
+impl InvoiceSink for Collect {
+    type Error = ImportError;
+
+    fn customer(&mut self, customer: &NewCustomer) -> ImportResult<()> {
+        match self.index.get(&customer.code) {
+            Some(&i) => self.customers[i] = customer.clone(),
+            None => {
+                self.index
+                    .insert(customer.code.clone(), self.customers.len());
+                self.customers.push(customer.clone());
+            }
+        }
+        Ok(())
+    }
+
+    fn invoice(&mut self, invoice: NewInvoice) -> ImportResult<()> {
+        self.invoices.push(invoice);
+        Ok(())
+    }
+}
+
+/// Reads the file and hands each customer and invoice to `sink` as soon as it is read.
+/// The batch returned holds the warnings only.
+pub fn parse_into<S: InvoiceSink>(
+    text: &str,
+    ctx: &ParseContext,
+    sink: &mut S,
+) -> Result<ImportBatch, S::Error> {
     let generic = generic_profile();
     let g = &generic.columns;
     let is_header = |cells: &[String]| {
@@ -194,10 +100,10 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
             && csv_util::matches(cells, &[&g.customer_code, &g.customer_name, &g.issue_date]) >= 1
     };
     let Some((profile, table)) =
-        csv_util::read_with_profiles(text, ctx, CsvKind::Invoices, &generic, is_header)?
+        csv_util::locate_with_profiles(text, ctx, CsvKind::Invoices, &generic, is_header)?
     else {
         return Err(ImportError::at_line(1, "no header row with an invoice number and an amount column")
-            .hint("name the columns (e.g. 'N° facture', 'Client', 'Date facture', 'Montant TTC') or add a CSV profile of kind \"invoices\""));
+            .hint("name the columns (e.g. 'N° facture', 'Client', 'Date facture', 'Montant TTC') or add a CSV profile of kind \"invoices\"").into());
     };
     let cols = Cols::locate(&table, &profile.columns);
     let missing = |idx: Option<usize>, what: &str| {
@@ -207,21 +113,24 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
         })
     };
     if let Some(e) = missing(cols.issue, "issue date ('Date facture', 'Invoice date')") {
-        return Err(e);
+        return Err(e.into());
     }
     if cols.code.is_none() && cols.name.is_none() && cols.siren.is_none() && cols.vat.is_none() {
         return Err(ImportError::at_line(
             table.header_line,
             "no customer column ('Code client', 'Client', 'Customer')",
         )
-        .hint("invoices must say whose they are: add the customer's code or name"));
+        .hint("invoices must say whose they are: add the customer's code or name")
+        .into());
     }
-    let amount_cells = table
-        .rows
-        .iter()
-        .flat_map(|r| [r.get(cols.amount), r.get(cols.open)]);
-    let style =
-        csv_util::settle_decimal_style(csv_util::decimal_style(profile.decimal_mark), amount_cells);
+    let delimiter = csv_util::delimiter_of(text, profile.delimiter);
+    let (style, rows) = csv_stream::survey(
+        text,
+        &table,
+        delimiter,
+        &[cols.amount, cols.open],
+        csv_util::decimal_style(profile.decimal_mark),
+    )?;
     let reader = RowReader {
         table: &table,
         cols: &cols,
@@ -230,11 +139,18 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
         ctx,
     };
 
+    sink.expect(rows)?;
     let mut batch = ImportBatch::new(Format::InvoiceCsv);
-    let mut seen: HashMap<(String, InvoiceKind), (usize, Decimal)> = HashMap::new();
-    let mut customers: HashMap<String, usize> = HashMap::new();
+    let mut stream = RowStream::new(text, &table, delimiter)?;
+    let mut row = Row {
+        line: 0,
+        cells: Vec::new(),
+    };
+    let mut seen = Seen::default();
+    let mut key = String::new();
+    let mut customers: HashMap<String, NewCustomer> = HashMap::new();
     let mut totals_skipped = 0usize;
-    for row in &table.rows {
+    while let Some(start) = stream.next_row(&mut row)? {
         if row.get(cols.number).is_empty() {
             if row
                 .cells
@@ -246,25 +162,34 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
             }
             return Err(reader
                 .err(
-                    row,
+                    &row,
                     cols.number,
                     "Invoice number",
                     "the invoice number is empty",
                 )
-                .hint(
-                    "every row needs its invoice number; delete the row if it is not an invoice",
-                ));
+                .hint("every row needs its invoice number; delete the row if it is not an invoice")
+                .into());
         }
-        let (invoice, customer) = reader.read(row)?;
-        let key = (text::normalise_reference(&invoice.number), invoice.kind);
-        if let Some((first_line, first_amount)) = seen.get(&key) {
-            if *first_amount != invoice.amount {
+        let (invoice, customer) = reader.read(&row)?;
+        key.clear();
+        text::normalise_reference_into(&invoice.number, &mut key);
+        let first = seen.first(&key, invoice.kind, start, row.line, |at| {
+            let (first, _) = reader.read(&stream.row_at(at)?)?;
+            Ok((
+                text::normalise_reference(&first.number),
+                first.kind,
+                first.amount,
+            ))
+        })?;
+        if let Some((first_line, first_amount)) = first {
+            if first_amount != invoice.amount {
                 return Err(reader
-                    .err(row, cols.number, "Invoice number", format!(
+                    .err(&row, cols.number, "Invoice number", format!(
                         "invoice {} is listed on line {first_line} with {first_amount} and on line {} with {}",
                         invoice.number, row.line, invoice.amount
                     ))
-                    .hint("one of the two lines is wrong: correct or remove it, then drop the file again"));
+                    .hint("one of the two lines is wrong: correct or remove it, then drop the file again")
+                    .into());
             }
             batch.warn(
                 SourceLocation::Line(row.line),
@@ -275,17 +200,22 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
             );
             continue;
         }
-        seen.insert(key, (row.line, invoice.amount));
         if let Some(c) = customer {
-            match customers.get(&c.code) {
-                Some(&i) => fill_missing(&mut batch.customers[i], c),
+            match customers.get_mut(&c.code) {
+                Some(known) => {
+                    let before = (known.siren.is_some(), known.vat_id.is_some());
+                    fill_missing(known, c);
+                    if (known.siren.is_some(), known.vat_id.is_some()) != before {
+                        sink.customer(known)?;
+                    }
+                }
                 None => {
-                    customers.insert(c.code.clone(), batch.customers.len());
-                    batch.customers.push(c);
+                    sink.customer(&c)?;
+                    customers.insert(c.code.clone(), c);
                 }
             }
         }
-        batch.invoices.push(invoice);
+        sink.invoice(invoice)?;
     }
     if totals_skipped > 0 {
         batch.warn(
@@ -296,203 +226,72 @@ pub fn parse(text: &str, ctx: &ParseContext) -> ImportResult<ImportBatch> {
     Ok(batch)
 }
 
-fn fill_missing(into: &mut NewCustomer, from: NewCustomer) {
-    into.siren = into.siren.take().or(from.siren);
-    into.vat_id = into.vat_id.take().or(from.vat_id);
+/// The first row of each invoice number (normalised) and kind, by a keyed 64-bit hash of
+/// the two; a hash met again is confirmed by reading the first row again, and a true
+/// collision of two numbers goes to an exact map.
+#[derive(Default)]
+struct Seen {
+    keys: RandomState,
+    first: HashMap<u64, (RecordStart, usize), BuildHasherDefault<Prehashed>>,
+    collided: HashMap<(String, InvoiceKind), (RecordStart, usize)>,
 }
 
-struct RowReader<'a> {
-    table: &'a Table,
-    cols: &'a Cols,
-    style: DecimalStyle,
-    day_first: bool,
-    ctx: &'a ParseContext,
+impl Seen {
+    /// The line and amount of the first row with this `key` and `kind`, or `None` (and the
+    /// row at `start`, line `line`, is now the first). `reread` gives the normalised number,
+    /// the kind and the amount of the row starting at a position.
+    fn first(
+        &mut self,
+        key: &str,
+        kind: InvoiceKind,
+        start: RecordStart,
+        line: usize,
+        reread: impl Fn(RecordStart) -> ImportResult<(String, InvoiceKind, Decimal)>,
+    ) -> ImportResult<Option<(usize, Decimal)>> {
+        let mut h = self.keys.build_hasher();
+        key.hash(&mut h);
+        kind.hash(&mut h);
+        let (at, first_line) = match self.first.entry(h.finish()) {
+            Entry::Vacant(v) => {
+                v.insert((start, line));
+                return Ok(None);
+            }
+            Entry::Occupied(o) => *o.get(),
+        };
+        let (first_key, first_kind, first_amount) = reread(at)?;
+        if first_key == key && first_kind == kind {
+            return Ok(Some((first_line, first_amount)));
+        }
+        // Two numbers with one hash: every later number of that hash is kept exactly.
+        match self.collided.entry((key.to_string(), kind)) {
+            Entry::Occupied(o) => {
+                let (at, first_line) = *o.get();
+                Ok(Some((first_line, reread(at)?.2)))
+            }
+            Entry::Vacant(v) => {
+                v.insert((start, line));
+                Ok(None)
+            }
+        }
+    }
 }
 
-impl RowReader<'_> {
-    fn err(
-        &self,
-        row: &Row,
-        idx: Option<usize>,
-        fallback: &str,
-        msg: impl Into<String>,
-    ) -> ImportError {
-        ImportError::at_line(row.line, msg).field(self.table.name(idx, fallback))
+/// The map's keys are already keyed hashes.
+#[derive(Default)]
+struct Prehashed(u64);
+
+impl Hasher for Prehashed {
+    fn finish(&self) -> u64 {
+        self.0
     }
 
-    fn date(&self, row: &Row, idx: Option<usize>, what: &str) -> ImportResult<Option<NaiveDate>> {
-        let raw = row.get(idx);
-        if raw.is_empty() {
-            return Ok(None);
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
         }
-        text::parse_date(raw, self.day_first).map(Some).ok_or_else(|| {
-            self.err(row, idx, what, format!("\"{raw}\" is not a date"))
-                .hint("write dates as dd/mm/yyyy or yyyy-mm-dd (for month-first dates, set day_first = false in a CSV profile)")
-        })
     }
 
-    fn amount(&self, row: &Row, idx: Option<usize>, what: &str) -> ImportResult<Option<Decimal>> {
-        let raw = row.get(idx);
-        if raw.is_empty() {
-            return Ok(None);
-        }
-        text::parse_amount(raw, self.style)
-            .map(Some)
-            .ok_or_else(|| {
-                self.err(row, idx, what, format!("\"{raw}\" is not an amount"))
-                    .hint("write digits with one decimal mark, e.g. 1 234,56 or 1234.56")
-            })
-    }
-
-    fn read(&self, row: &Row) -> ImportResult<(NewInvoice, Option<NewCustomer>)> {
-        let c = self.cols;
-        let number = row.get(c.number).to_string();
-        let issue_date = self.date(row, c.issue, "Issue date")?.ok_or_else(|| {
-            self.err(row, c.issue, "Issue date", "the issue date is empty")
-                .hint("every invoice needs its issue date")
-        })?;
-        let due_date = self.date(row, c.due, "Due date")?;
-        if let Some(due) = due_date.filter(|d| *d < issue_date) {
-            return Err(self
-                .err(
-                    row,
-                    c.due,
-                    "Due date",
-                    format!("the due date {due} is before the issue date {issue_date}"),
-                )
-                .hint("swap the two dates if they are inverted, or correct the due date"));
-        }
-        let kind = match csv_util::fold(row.get(c.kind)).as_str() {
-            "" | "f" | "fa" | "fac" | "facture" | "invoice" | "inv" | "380" => InvoiceKind::Invoice,
-            "a" | "av" | "avo" | "avoir" | "credit note" | "credit" | "cn" | "cr" | "381" => {
-                InvoiceKind::CreditNote
-            }
-            other => {
-                return Err(self
-                    .err(
-                        row,
-                        c.kind,
-                        "Type",
-                        format!("\"{other}\" is not a document type"),
-                    )
-                    .hint("write 'facture'/'invoice' or 'avoir'/'credit note'"));
-            }
-        };
-        let amount = self.amount(row, c.amount, "Amount")?;
-        let open = self.amount(row, c.open, "Open amount")?;
-        let amount_from_open = amount.is_none();
-        let Some(mut amount) = amount.or(open) else {
-            return Err(self
-                .err(row, c.amount.or(c.open), "Amount", "the amount is empty")
-                .hint("every invoice needs its total including tax"));
-        };
-        let amount_idx = if amount_from_open { c.open } else { c.amount };
-        if amount < Decimal::ZERO {
-            if kind == InvoiceKind::CreditNote {
-                amount = -amount;
-            } else {
-                return Err(self.err(row, amount_idx, "Amount", format!(
-                    "invoice {number} has a negative amount ({amount})"))
-                    .hint("if it is a credit note, mark it as one: put 'avoir' or 'credit note' in a 'Type' column and the amount as a positive number"));
-            }
-        }
-        let mut prepaid = Decimal::ZERO;
-        if let (Some(open), false) = (open, amount_from_open) {
-            let open = if kind == InvoiceKind::CreditNote {
-                open.abs()
-            } else {
-                open
-            };
-            if open < Decimal::ZERO || open > amount {
-                return Err(self.err(row, c.open, "Open amount", format!(
-                    "the open amount {open} is not between 0 and the invoice amount {amount}"))
-                    .hint("check that the amount and open-amount columns are not swapped"));
-            }
-            prepaid = amount - open;
-        }
-        let currency = match row.get(c.currency) {
-            "" => self.ctx.default_currency,
-            raw => iso4217::parse_currency(raw).ok_or_else(|| {
-                self.err(
-                    row,
-                    c.currency,
-                    "Currency",
-                    format!("\"{raw}\" is not a known currency code"),
-                )
-                .hint("use the ISO 4217 code, e.g. EUR, USD, GBP, CHF")
-            })?,
-        };
-        let disputed = csv_util::parse_bool(row.get(c.disputed))
-            .or_else(|| {
-                csv_util::fold(row.get(c.disputed))
-                    .contains("litig")
-                    .then_some(true)
-            })
-            .ok_or_else(|| {
-                self.err(
-                    row,
-                    c.disputed,
-                    "Disputed",
-                    format!("\"{}\" is neither yes nor no", row.get(c.disputed)),
-                )
-                .hint("write oui/non or yes/no")
-            })?;
-        let customer = self.customer(row)?;
-        let invoice = NewInvoice {
-            number,
-            kind,
-            customer_code: customer.0,
-            issue_date,
-            due_date,
-            amount,
-            currency,
-            prepaid,
-            disputed,
-            payment_reference: text::clean_opt(row.get(c.reference)),
-            discount_percent: None,
-            location: SourceLocation::Line(row.line),
-        };
-        Ok((invoice, customer.1))
-    }
-
-    /// The customer's code, and the customer record when the row names it.
-    fn customer(&self, row: &Row) -> ImportResult<(String, Option<NewCustomer>)> {
-        let c = self.cols;
-        let name = row.get(c.name);
-        let siren_raw = row.get(c.siren);
-        let siren = match siren_raw {
-            "" => None,
-            raw => Some(
-                party::siren_from_id(raw, Some("0002"), None).ok_or_else(|| {
-                    self.err(
-                        row,
-                        c.siren,
-                        "SIREN",
-                        format!("\"{raw}\" is not a valid SIREN or SIRET"),
-                    )
-                    .hint("a SIREN has 9 digits (14 for a SIRET); check for a typo")
-                })?,
-            ),
-        };
-        let vat_id = party::normalise_vat(row.get(c.vat));
-        let siren = siren.or_else(|| vat_id.as_deref().and_then(party::siren_from_vat));
-        let code = match row.get(c.code) {
-            "" if name.is_empty() && siren.is_none() && vat_id.is_none() => {
-                return Err(self
-                    .err(row, c.code.or(c.name), "Customer", "the customer is empty")
-                    .hint("give the customer's code or name on every row"));
-            }
-            "" => party::derive_customer_code(siren.as_deref(), vat_id.as_deref(), name),
-            code => code.to_string(),
-        };
-        let record = (!name.is_empty()).then(|| NewCustomer {
-            code: code.clone(),
-            name: name.to_string(),
-            siren,
-            vat_id,
-            location: SourceLocation::Line(row.line),
-            ..Default::default()
-        });
-        Ok((code, record))
+    fn write_u64(&mut self, n: u64) {
+        self.0 = n;
     }
 }

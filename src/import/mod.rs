@@ -11,6 +11,7 @@ pub mod cfonb;
 pub mod cii;
 pub mod csv_profile;
 pub mod csv_separator;
+pub mod csv_stream;
 pub mod csv_util;
 pub mod customer_csv;
 pub mod detect;

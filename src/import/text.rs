@@ -69,6 +69,31 @@ pub fn clean(s: &str) -> String {
         return s.to_string();
     }
     let mut out = String::with_capacity(s.len());
+    clean_slow(s, &mut out);
+    out
+}
+
+/// [`clean`] into `out` (cleared first), for per-row callers that reuse their buffers.
+pub fn clean_into(s: &str, out: &mut String) {
+    out.clear();
+    if is_clean_ascii(s.as_bytes()) {
+        out.push_str(s);
+    } else {
+        clean_slow(s, out);
+    }
+}
+
+/// [`clean`] without a copy when there is nothing to change.
+pub fn clean_cow(s: &str) -> Cow<'_, str> {
+    if is_clean_ascii(s.as_bytes()) {
+        Cow::Borrowed(s)
+    } else {
+        Cow::Owned(clean(s))
+    }
+}
+
+/// `out` is empty on entry.
+fn clean_slow(s: &str, out: &mut String) {
     let mut pending_space = false;
     for c in s.chars() {
         if c.is_whitespace() || c == '\u{a0}' || c == '\u{202f}' {
@@ -83,7 +108,6 @@ pub fn clean(s: &str) -> String {
             out.push(c);
         }
     }
-    out
 }
 
 /// Whether [`clean`] would give `s` back unchanged, checked without building anything:
@@ -536,6 +560,24 @@ mod tests {
             };
             assert_eq!(clean(s), slow, "{s:?}");
         }
+    }
+
+    #[test]
+    fn clean_into_and_clean_cow_agree_with_clean() {
+        let mut buf = String::from("left over");
+        for s in [
+            "VIR SEPA",
+            "",
+            " a ",
+            "a\u{a0}\u{a0}b",
+            "é\tè\r\n",
+            "x\u{1b}y",
+        ] {
+            clean_into(s, &mut buf);
+            assert_eq!(buf, clean(s), "{s:?}");
+            assert_eq!(clean_cow(s), clean(s), "{s:?}");
+        }
+        assert!(matches!(clean_cow("VIR SEPA"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -2,7 +2,9 @@
 
 use super::{Actor, StoreError, date_to_sql};
 mod bank;
+mod bulk;
 mod invoice;
+mod stream;
 
 pub use bank::{natural_key, transaction_digest};
 
@@ -55,6 +57,34 @@ impl From<rusqlite::Error> for WriteError {
 pub fn sha256_hex(bytes: &[u8]) -> String {
     let digest = Sha256::digest(bytes);
     hex(&digest)
+}
+
+/// BLAKE3 of the file, hex: about four times faster than SHA-256, for the already-imported
+/// check. The SHA-256 stays the file's identity (imports before this digest have only it).
+pub fn blake3_hex(bytes: &[u8]) -> String {
+    hex(blake3::hash(bytes).as_bytes())
+}
+
+/// When a file with this BLAKE3 digest was imported before: `(file name, imported_at)`.
+pub fn previous_import_blake3(
+    conn: &rusqlite::Connection,
+    blake3: &str,
+) -> rusqlite::Result<Option<(String, String)>> {
+    conn.query_row(
+        "SELECT file_name, imported_at FROM imports WHERE blake3 = ?1",
+        [blake3],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .optional()
+}
+
+/// Keeps the BLAKE3 digest beside the SHA-256 of import `import_id`.
+pub fn record_blake3(tx: &Transaction<'_>, import_id: i64, blake3: &str) -> rusqlite::Result<()> {
+    tx.execute(
+        "UPDATE imports SET blake3 = ?2 WHERE id = ?1",
+        params![import_id, blake3],
+    )?;
+    Ok(())
 }
 
 /// When this exact file was imported before: `(file name, imported_at)`.
@@ -125,6 +155,7 @@ pub struct ImportWriter<'c> {
     actor: &'c Actor,
     bank: bank::BankWriter<'c>,
     invoices: invoice::InvoiceWriter<'c>,
+    stream: stream::InvoiceStream,
 }
 
 impl<'c> ImportWriter<'c> {
@@ -153,6 +184,7 @@ impl<'c> ImportWriter<'c> {
             actor,
             bank: bank::BankWriter::new(tx),
             invoices: invoice::InvoiceWriter::new(tx),
+            stream: stream::InvoiceStream::default(),
         })
     }
 
@@ -162,8 +194,12 @@ impl<'c> ImportWriter<'c> {
         for customer in &batch.customers {
             upsert_customer(tx, customer, summary)?;
         }
+        let set_aside = bulk::SetAside::for_load(tx, "invoices", batch.invoices.len())?;
         for invoice in &batch.invoices {
             self.invoices.insert(invoice, import_id, summary)?;
+        }
+        if let Some(set_aside) = set_aside {
+            set_aside.rebuild(tx)?;
         }
         for settlement in &batch.settlements {
             insert_settlement(tx, settlement, import_id, self.actor, summary)?;
@@ -191,6 +227,7 @@ impl<'c> ImportWriter<'c> {
     /// streamed (statements without their lines, in the order they were started, and
     /// warnings, and any other records).
     pub fn finish_streamed(mut self, batch: &ImportBatch) -> Result<ImportSummary, WriteError> {
+        self.finish_invoices()?;
         self.write_records(batch)?;
         for (index, statement) in batch.statements.iter().enumerate() {
             let account = match self.bank.account(index) {

@@ -45,6 +45,10 @@ impl<'c> InvoiceWriter<'c> {
         Ok(id)
     }
 
+    pub fn knows_customer(&mut self, code: &str) -> rusqlite::Result<bool> {
+        Ok(self.customer_id(code)?.is_some())
+    }
+
     pub fn insert(
         &mut self,
         inv: &NewInvoice,

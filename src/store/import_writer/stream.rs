@@ -1,0 +1,64 @@
+//! Customers and invoices written as a reader streams them ([`InvoiceSink`]), with what
+//! that needs across rows: which customers this file already wrote, the invoices whose
+//! customer a later row introduces, and the indexes set aside for a large load.
+
+use super::bulk::SetAside;
+use super::{ImportSummary, ImportWriter, WriteError, upsert_customer};
+use crate::domain::model::{NewCustomer, NewInvoice};
+use crate::import::invoice_csv::InvoiceSink;
+use std::collections::HashSet;
+
+#[derive(Default)]
+pub(super) struct InvoiceStream {
+    /// Codes of the customers this file wrote: a customer written again (a later row added
+    /// an identifier) is counted once.
+    customers: HashSet<String>,
+    /// Invoices of a customer not known when they were read: a later row of the file may
+    /// name the customer, as a whole reading of the file allowed.
+    waiting: Vec<NewInvoice>,
+    set_aside: Option<SetAside>,
+}
+
+impl InvoiceSink for ImportWriter<'_> {
+    type Error = WriteError;
+
+    fn expect(&mut self, rows: usize) -> Result<(), WriteError> {
+        if self.stream.set_aside.is_none() {
+            self.stream.set_aside = SetAside::for_load(self.tx, "invoices", rows)?;
+        }
+        Ok(())
+    }
+
+    fn customer(&mut self, customer: &NewCustomer) -> Result<(), WriteError> {
+        if self.stream.customers.contains(&customer.code) {
+            return upsert_customer(self.tx, customer, &mut ImportSummary::default());
+        }
+        upsert_customer(self.tx, customer, &mut self.summary)?;
+        self.stream.customers.insert(customer.code.clone());
+        Ok(())
+    }
+
+    fn invoice(&mut self, invoice: NewInvoice) -> Result<(), WriteError> {
+        if !self.invoices.knows_customer(&invoice.customer_code)? {
+            self.stream.waiting.push(invoice);
+            return Ok(());
+        }
+        self.invoices
+            .insert(&invoice, self.import_id, &mut self.summary)
+    }
+}
+
+impl ImportWriter<'_> {
+    /// The streamed invoices' last writes: those that waited for their customer (refused
+    /// now if it never came), then the indexes set aside.
+    pub(super) fn finish_invoices(&mut self) -> Result<(), WriteError> {
+        for invoice in std::mem::take(&mut self.stream.waiting) {
+            self.invoices
+                .insert(&invoice, self.import_id, &mut self.summary)?;
+        }
+        if let Some(set_aside) = self.stream.set_aside.take() {
+            set_aside.rebuild(self.tx)?;
+        }
+        Ok(())
+    }
+}

@@ -407,4 +407,7 @@ CREATE INDEX invoices_customer_sales
     ON invoices(customer_id, issue_date, kind, amount_minor, currency);
 "#
     ),
+    // 7: the paid state of each invoice (paid amount, first and last payment day), kept
+    // with the settled day; open invoices in a covering index. See `schema_paid`.
+    super::schema_paid::STEP,
 ];

@@ -226,6 +226,28 @@ mod settled {
                 paid.entry(cn).or_default().push((on, minor));
             }
         }
+        for (id, list) in &paid {
+            let first = list.iter().map(|p| p.0.clone()).min();
+            let stored: Option<String> = conn
+                .query_row(
+                    "SELECT first_paid_on FROM invoices WHERE id = ?1",
+                    [id],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            assert_eq!(stored, first, "first payment day of invoice #{id}");
+        }
+        let unpaid_with_day: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM invoices i WHERE i.first_paid_on IS NOT NULL
+                 AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.undone_at IS NULL
+                                 AND (a.invoice_id = i.id OR a.credit_note_id = i.id))",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(unpaid_with_day, 0, "a first payment day without a payment");
+        assert_ageing_follows_allocations(store);
         for (id, (owed, issued, stored)) in due {
             let expected = if owed <= 0 {
                 Some(issued)
@@ -239,6 +261,46 @@ mod settled {
                 })
             };
             assert_eq!(stored, expected, "invoice #{id}");
+        }
+    }
+
+    /// The open amount on a range of days, recomputed from the rows (total − prepaid − active
+    /// allocations paid by then, never below zero), against the ageing report's total.
+    fn assert_ageing_follows_allocations(store: &Store) {
+        let conn = store.conn();
+        let mut dates: Vec<String> = conn
+            .prepare(
+                "SELECT issue_date FROM invoices UNION SELECT paid_on FROM allocations
+                 UNION SELECT settled_on FROM invoices WHERE settled_on IS NOT NULL",
+            )
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        dates.sort();
+        for day in dates {
+            let on = NaiveDate::parse_from_str(&day, "%Y-%m-%d").unwrap();
+            for probe in [on.pred_opt().unwrap(), on] {
+                let expected: i64 = conn
+                    .query_row(
+                        "SELECT COALESCE(SUM(MAX(0, open) * CASE kind WHEN 'credit_note'
+                                                THEN -1 ELSE 1 END), 0)
+                         FROM (SELECT i.kind, i.amount_minor - i.prepaid_minor
+                               - (SELECT COALESCE(SUM(a.amount_minor), 0) FROM allocations a
+                                  WHERE (a.invoice_id = i.id OR a.credit_note_id = i.id)
+                                    AND a.undone_at IS NULL AND a.paid_on <= ?1) AS open
+                               FROM invoices i WHERE i.issue_date <= ?1)",
+                        [probe.to_string()],
+                        |r| r.get(0),
+                    )
+                    .unwrap();
+                assert_eq!(
+                    open_on(store, probe) * dec!(100),
+                    Decimal::from(expected),
+                    "open on {probe}"
+                );
+            }
         }
     }
 
@@ -356,5 +418,141 @@ mod settled {
         assert_eq!(open_on(&store, d(2026, 2, 10)), dec!(1100));
         assert_eq!(open_on(&store, d(2026, 3, 4)), dec!(600));
         assert_eq!(open_on(&store, d(2026, 3, 5)), dec!(0));
+    }
+
+    /// Partial payments from two runs, a credit note applied by hand (SQL, as an accounting
+    /// tool would) and undone, a payment dated before an earlier one: every maintained day
+    /// and every open amount follows the rows.
+    #[test]
+    fn partial_payments_and_credit_notes_keep_the_paid_state() {
+        let mut store = books();
+        let mut batch = ImportBatch::new(Format::InvoiceCsv);
+        let mut credit_note = inv("AV-1", "ALPHA", d(2026, 2, 1), None, dec!(200));
+        credit_note.kind = encours::domain::model::InvoiceKind::CreditNote;
+        batch.invoices = vec![credit_note];
+        write(&mut store, &batch, "credit notes");
+        bank(
+            &mut store,
+            "bank1",
+            vec![credit(d(2026, 3, 10), dec!(300), "ACOMPTE FA-1001", false)],
+        );
+        let run = matching::run_matching(&mut store, &MatchParams::default(), &actor()).unwrap();
+        assert_eq!(run.allocation_ids.len(), 1, "{run:?}");
+        assert_settled_days_follow_allocations(&store);
+        assert_eq!(open_on(&store, d(2026, 3, 31)), dec!(1000));
+
+        // A second, earlier-dated payment of the rest of FA-1001 in a later run: the invoice
+        // was paid in part before, so the run recomputes it from the rows.
+        bank(
+            &mut store,
+            "bank2",
+            vec![credit(d(2026, 3, 1), dec!(700), "SOLDE FA-1001", false)],
+        );
+        let run = matching::run_matching(&mut store, &MatchParams::default(), &actor()).unwrap();
+        assert_eq!(run.allocation_ids.len(), 1, "{run:?}");
+        assert_settled_days_follow_allocations(&store);
+        let (first, settled): (String, String) = store
+            .conn()
+            .query_row(
+                "SELECT first_paid_on, settled_on FROM invoices WHERE number = 'FA-1001'",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (first.as_str(), settled.as_str()),
+            ("2026-03-01", "2026-03-10")
+        );
+
+        // The credit note applied to FA-1002, then undone.
+        let id = |number: &str| -> i64 {
+            store
+                .conn()
+                .query_row("SELECT id FROM invoices WHERE number = ?1", [number], |r| {
+                    r.get(0)
+                })
+                .unwrap()
+        };
+        let (fa2, av1) = (id("FA-1002"), id("AV-1"));
+        store
+            .conn()
+            .execute(
+                "INSERT INTO allocations (invoice_id, credit_note_id, amount_minor, paid_on, rule,
+                     evidence, who, created_at)
+                 VALUES (?1, ?2, 20000, '2026-02-20', 'credit_note', 'by hand', 't', 'now')",
+                [fa2, av1],
+            )
+            .unwrap();
+        assert_settled_days_follow_allocations(&store);
+        store
+            .conn()
+            .execute(
+                "UPDATE allocations SET undone_at = 'now' WHERE credit_note_id = ?1",
+                [av1],
+            )
+            .unwrap();
+        assert_settled_days_follow_allocations(&store);
+    }
+
+    /// A database written by the schema before the paid state (with allocations, a credit
+    /// note applied and an undone row) upgrades with every invoice's first payment day
+    /// backfilled and the same open amounts.
+    #[test]
+    fn a_database_from_before_the_paid_state_upgrades_with_it_backfilled() {
+        use encours::store::{OpenOptions, schema};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        let step = schema::MIGRATIONS
+            .iter()
+            .position(|m| m.contains("ADD COLUMN first_paid_on"))
+            .expect("the paid-state step");
+        {
+            let conn = rusqlite::Connection::open(&path).unwrap();
+            for m in &schema::MIGRATIONS[..step] {
+                conn.execute_batch(m).unwrap();
+            }
+            conn.pragma_update(None, "user_version", step as i64)
+                .unwrap();
+            conn.execute_batch(
+                "INSERT INTO customers (id, code, name) VALUES (1, 'ALPHA', 'ALPHA SARL');
+                 INSERT INTO invoices (id, number, number_key, kind, customer_id, issue_date,
+                     due_date, amount_minor, currency)
+                 VALUES (1, 'FA-1', 'FA1', 'invoice', 1, '2026-01-10', '2026-02-09', 100000, 'EUR'),
+                        (2, 'FA-2', 'FA2', 'invoice', 1, '2026-01-20', NULL, 50000, 'EUR'),
+                        (3, 'AV-1', 'AV1', 'credit_note', 1, '2026-01-25', NULL, 20000, 'EUR');
+                 INSERT INTO allocations (invoice_id, credit_note_id, amount_minor, paid_on,
+                     rule, evidence, who, created_at, undone_at)
+                 VALUES (1, NULL, 40000, '2026-02-10', 'ledger', 'x', 't', 'now', NULL),
+                        (1, NULL, 60000, '2026-03-05', 'ledger', 'x', 't', 'now', NULL),
+                        (2, 3, 20000, '2026-02-01', 'credit_note', 'x', 't', 'now', NULL),
+                        (2, NULL, 30000, '2026-01-30', 'ledger', 'x', 't', 'now', 'undone');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path, OpenOptions::default()).unwrap();
+        assert_eq!(
+            store.schema_version().unwrap(),
+            schema::MIGRATIONS.len() as i64
+        );
+        assert_settled_days_follow_allocations(&store);
+        let first: Vec<Option<String>> = store
+            .conn()
+            .prepare("SELECT first_paid_on FROM invoices ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        assert_eq!(
+            first,
+            [
+                Some("2026-02-10".to_string()),
+                Some("2026-02-01".to_string()),
+                Some("2026-02-01".to_string())
+            ]
+        );
+        // FA-1 settled on 03-05; FA-2 300 open; the credit note used up.
+        assert_eq!(open_on(&store, d(2026, 3, 31)), dec!(300));
+        assert_eq!(open_on(&store, d(2026, 2, 15)), dec!(900));
     }
 }

@@ -107,13 +107,18 @@ impl BucketTotals {
         }
     }
 
+    /// Only the bucket is added to per item; `open` and `overdue` are summed from the
+    /// buckets once, by [`BucketTotals::close`] (a Decimal addition per item instead of
+    /// three, at a million items).
     fn add(&mut self, bucket: usize, amount: Decimal) {
-        self.open += amount;
         self.buckets[bucket] += amount;
-        if bucket > 0 {
-            self.overdue += amount;
-        }
         self.invoices += 1;
+    }
+
+    fn close(mut self) -> Self {
+        self.open = self.buckets.iter().sum();
+        self.overdue = self.buckets.iter().skip(1).sum();
+        self
     }
 }
 
@@ -186,7 +191,7 @@ impl AgeingAccumulator {
                     customer_id,
                     code,
                     name,
-                    totals,
+                    totals: totals.close(),
                     oldest_days_past_due: oldest,
                 }
             })
@@ -201,7 +206,7 @@ impl AgeingAccumulator {
         AgeingReport {
             as_of: self.as_of,
             labels: self.buckets.labels(),
-            total: self.total,
+            total: self.total.close(),
             customers,
         }
     }

@@ -1,58 +1,133 @@
 //! Open items as of a date, streamed from SQL into a callback.
 
+use super::row_text::{text, text_opt};
 use super::{StoreResult, date_from_sql, date_to_sql};
 use crate::domain::ageing::{AgeingAccumulator, AgeingReport, Buckets, OpenItem};
 use crate::domain::model::{CustomerId, InvoiceKind};
 use crate::domain::money::{Currency, from_minor};
-use chrono::NaiveDate;
-use rusqlite::{Connection, params};
+use chrono::{Days, NaiveDate};
+use rusqlite::{Connection, Row, params};
 use std::collections::HashMap;
 
-/// The columns of an open item; the two queries below differ in how they find the rows.
+/// The columns of an open item; the queries below differ in how they find the rows.
+///
+/// The open amount on ?1 is total − prepaid − what active allocations (as payer and as
+/// credit note) paid on or before ?1. An invoice never paid, or first paid after ?1 (schema
+/// step 7 keeps `first_paid_on`), owes its whole amount: no allocation is read for it. Only
+/// invoices paid in part by ?1 sum theirs, each from one range of a covering index.
 macro_rules! open_items_select {
     () => {
         "
-SELECT i.id, i.customer_id, i.number, i.kind, i.issue_date,
-       COALESCE(i.due_date,
-                date(i.issue_date, '+' || COALESCE(c.payment_terms_days, ?2) || ' days')),
+SELECT i.id, i.customer_id, i.number, i.kind, i.issue_date, i.due_date,
        i.amount_minor - i.prepaid_minor
-           - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
-                       WHERE a.invoice_id = i.id AND a.undone_at IS NULL
-                         AND a.paid_on <= ?1), 0)
-           - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
-                       WHERE a.credit_note_id = i.id AND a.undone_at IS NULL
-                         AND a.paid_on <= ?1), 0),
+           - CASE WHEN i.first_paid_on IS NULL OR i.first_paid_on > ?1 THEN 0
+             ELSE COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
+                            WHERE a.invoice_id = i.id AND a.undone_at IS NULL
+                              AND a.paid_on <= ?1), 0)
+                + COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
+                            WHERE a.credit_note_id = i.id AND a.undone_at IS NULL
+                              AND a.paid_on <= ?1), 0) END,
        i.currency, i.disputed
-FROM invoices i
-JOIN customers c ON c.id = i.customer_id"
+FROM invoices i"
     };
 }
 
-/// The open amount of each invoice as of a date: total − prepaid − payments and credit notes
-/// allocated on or before that date. An invoice's due date falls back to the customer's
-/// terms, then `default_terms_days`.
-///
-/// Only invoices not settled by the date are read (`invoices_settled`, see schema step 6),
-/// and each one's sums come from one range of a covering index: an index read per open
-/// item instead of a grouping of every allocation. The open amount is computed once, in the
-/// select list; rows that are not open after all (cannot happen while the triggers keep
-/// `settled_on`, but costs nothing to check) are skipped by the caller.
-pub const OPEN_ITEMS_SQL: &str = concat!(
+/// Invoices open today that were issued by the date: one range of the covering index of
+/// open invoices (`invoices_open`, schema step 7), no table row read.
+pub const OPEN_NOW_SQL: &str = concat!(
     open_items_select!(),
     "
-WHERE (i.settled_on IS NULL OR i.settled_on > ?1) AND i.issue_date <= ?1
-  AND (?3 IS NULL OR i.customer_id = ?3)
-"
+WHERE i.settled_on IS NULL AND i.issue_date <= ?1"
+);
+
+/// Invoices settled after the date that were issued by it: open on the date, found through
+/// `invoices_settled`. Empty for today. Read apart from the open ones because one statement
+/// with an OR of the two makes SQLite look every row up in the table.
+pub const SETTLED_AFTER_SQL: &str = concat!(
+    open_items_select!(),
+    "
+WHERE i.settled_on > ?1 AND i.issue_date <= ?1"
 );
 
 /// The same for one customer, through its `(customer_id, issue_date)` index.
 const CUSTOMER_OPEN_ITEMS_SQL: &str = concat!(
     open_items_select!(),
     "
-WHERE i.customer_id = ?3 AND i.issue_date <= ?1
+WHERE i.customer_id = ?2 AND i.issue_date <= ?1
   AND (i.settled_on IS NULL OR i.settled_on > ?1)
 "
 );
+
+/// Reads rows into open items: due dates fall back to the customer's terms, then the
+/// default, worked out here from a table of terms read once.
+struct Reader<'c> {
+    conn: &'c Connection,
+    default_terms_days: u32,
+    terms: Option<HashMap<CustomerId, Option<u32>>>,
+    currency: (String, Currency),
+    /// The ageing report needs neither the number nor the dispute flag.
+    lean: bool,
+}
+
+impl Reader<'_> {
+    fn terms_of(&mut self, customer: CustomerId) -> StoreResult<u32> {
+        if self.terms.is_none() {
+            let mut stmt = self
+                .conn
+                .prepare_cached("SELECT id, payment_terms_days FROM customers")?;
+            let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            self.terms = Some(rows.collect::<Result<_, _>>()?);
+        }
+        let found = self.terms.as_ref().and_then(|t| t.get(&customer).copied());
+        Ok(found.flatten().unwrap_or(self.default_terms_days))
+    }
+
+    fn item(&mut self, row: &Row<'_>) -> StoreResult<Option<OpenItem>> {
+        let open_minor: i64 = row.get(6)?;
+        if open_minor <= 0 {
+            return Ok(None);
+        }
+        let customer_id: CustomerId = row.get(1)?;
+        let code = text(row, 7)?;
+        if code != self.currency.0 {
+            self.currency = (code.to_string(), Currency::parse(code).unwrap_or_default());
+        }
+        let kind = if text(row, 3)? == "credit_note" {
+            InvoiceKind::CreditNote
+        } else {
+            InvoiceKind::Invoice
+        };
+        let issue_date = date_from_sql(text(row, 4)?)?;
+        let due_date = match text_opt(row, 5)? {
+            Some(due) => date_from_sql(due)?,
+            None => {
+                let terms = self.terms_of(customer_id)?;
+                issue_date
+                    .checked_add_days(Days::new(u64::from(terms)))
+                    .unwrap_or(issue_date)
+            }
+        };
+        let open = from_minor(open_minor, self.currency.1);
+        Ok(Some(OpenItem {
+            invoice_id: row.get(0)?,
+            customer_id,
+            number: if self.lean {
+                String::new()
+            } else {
+                row.get(2)?
+            },
+            kind,
+            issue_date,
+            due_date,
+            open: if kind == InvoiceKind::CreditNote {
+                -open
+            } else {
+                open
+            },
+            disputed: !self.lean && row.get(8)?,
+        }))
+    }
+}
 
 /// Calls `f` with every item open on `as_of` (of one customer, or all).
 pub fn for_each_open_item(
@@ -60,41 +135,42 @@ pub fn for_each_open_item(
     as_of: NaiveDate,
     default_terms_days: u32,
     customer: Option<CustomerId>,
+    f: impl FnMut(OpenItem),
+) -> StoreResult<()> {
+    scan(conn, as_of, default_terms_days, customer, false, f)
+}
+
+fn scan(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+    customer: Option<CustomerId>,
+    lean: bool,
     mut f: impl FnMut(OpenItem),
 ) -> StoreResult<()> {
-    let sql = if customer.is_some() {
-        CUSTOMER_OPEN_ITEMS_SQL
-    } else {
-        OPEN_ITEMS_SQL
+    let mut reader = Reader {
+        conn,
+        default_terms_days,
+        terms: None,
+        currency: (String::new(), Currency::default()),
+        lean,
     };
-    let mut stmt = conn.prepare_cached(sql)?;
-    let mut rows = stmt.query(params![date_to_sql(as_of), default_terms_days, customer])?;
-    while let Some(row) = rows.next()? {
-        let open_minor: i64 = row.get(6)?;
-        if open_minor <= 0 {
-            continue;
-        }
-        let currency = Currency::parse(&row.get::<_, String>(7)?).unwrap_or_default();
-        let kind = if row.get::<_, String>(3)? == "credit_note" {
-            InvoiceKind::CreditNote
-        } else {
-            InvoiceKind::Invoice
+    let day = date_to_sql(as_of);
+    let queries: &[&str] = match customer {
+        Some(_) => &[CUSTOMER_OPEN_ITEMS_SQL],
+        None => &[OPEN_NOW_SQL, SETTLED_AFTER_SQL],
+    };
+    for sql in queries {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = match customer {
+            Some(c) => stmt.query(params![day, c])?,
+            None => stmt.query(params![day])?,
         };
-        let open = from_minor(open_minor, currency);
-        f(OpenItem {
-            invoice_id: row.get(0)?,
-            customer_id: row.get(1)?,
-            number: row.get(2)?,
-            kind,
-            issue_date: date_from_sql(&row.get::<_, String>(4)?)?,
-            due_date: date_from_sql(&row.get::<_, String>(5)?)?,
-            open: if kind == InvoiceKind::CreditNote {
-                -open
-            } else {
-                open
-            },
-            disputed: row.get(8)?,
-        });
+        while let Some(row) = rows.next()? {
+            if let Some(item) = reader.item(row)? {
+                f(item);
+            }
+        }
     }
     Ok(())
 }
@@ -112,7 +188,9 @@ pub fn ageing_report(
     default_terms_days: u32,
 ) -> StoreResult<AgeingReport> {
     let mut acc = AgeingAccumulator::new(as_of, buckets);
-    for_each_open_item(conn, as_of, default_terms_days, None, |item| acc.add(&item))?;
+    scan(conn, as_of, default_terms_days, None, true, |item| {
+        acc.add(&item)
+    })?;
     let mut names = customer_names(conn)?;
     Ok(acc.finish(|id| names.remove(&id).unwrap_or_default()))
 }

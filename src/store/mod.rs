@@ -14,7 +14,9 @@ pub mod fs_check;
 pub mod import_writer;
 pub mod intel;
 pub mod matching;
+mod row_text;
 pub mod schema;
+mod schema_paid;
 pub mod test_hooks;
 
 use chrono::{NaiveDate, NaiveDateTime};

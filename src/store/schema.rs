@@ -538,4 +538,6 @@ END;
 ALTER TABLE imports ADD COLUMN blake3 TEXT;
 CREATE UNIQUE INDEX imports_blake3 ON imports(blake3);
 "#,
+    // 9: the first payment day of each invoice, kept with the settled day; open invoices in a covering index. See `schema_paid`.
+    super::schema_paid::STEP,
 ];

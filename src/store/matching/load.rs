@@ -3,6 +3,7 @@
 use crate::domain::matching::{CreditLine, OpenInvoice, PayerAlias, PayerDirectory};
 use crate::domain::model::TransactionId;
 use crate::domain::money::{Currency, from_minor};
+use crate::store::row_text::{text, text_opt};
 use crate::store::{StoreResult, date_from_sql};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
@@ -87,18 +88,30 @@ pub fn credits(conn: &Connection, only: Option<TransactionId>) -> StoreResult<Cr
     Ok(out)
 }
 
-/// Open invoices are the ones not settled (schema step 6): only they are read, each one's
-/// payments summed from the covering allocations index.
+/// Open invoices are the ones not settled (schema step 6), read through the index of open
+/// invoices; only those paid in part (a first payment day, schema step 7) have their
+/// allocations summed.
 const INVOICES_SQL: &str = "
 SELECT i.id, i.number, i.number_key, i.payment_reference, i.customer_id, i.issue_date,
-       i.due_date,
-       i.amount_minor - i.prepaid_minor
-           - COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
-                       WHERE a.invoice_id = i.id AND a.undone_at IS NULL), 0) AS open_minor,
-       i.currency, i.discount_percent
+       i.due_date, i.amount_minor - i.prepaid_minor,
+       CASE WHEN i.first_paid_on IS NULL THEN 0
+            ELSE (SELECT COALESCE(SUM(a.amount_minor), 0) FROM allocations a
+                  WHERE a.invoice_id = i.id AND a.undone_at IS NULL) END,
+       i.first_paid_on IS NOT NULL, i.currency, i.discount_percent
 FROM invoices i
 WHERE i.settled_on IS NULL AND i.kind = 'invoice'
   AND (?2 IS NULL OR i.customer_id = ?2) AND ";
+
+/// What an open invoice owed when a matching run loaded it, and whether anything had been
+/// paid on it: the run works out the invoice's new state from it and from what it
+/// allocates, without reading back.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct PaidBefore {
+    /// Total less prepaid.
+    pub due_minor: i64,
+    /// Some allocation pays it already.
+    pub paid_some: bool,
+}
 
 /// Open invoices (all, one, or one customer's), with their open amount.
 pub fn open_invoices(
@@ -106,8 +119,29 @@ pub fn open_invoices(
     only: Option<i64>,
     customer: Option<i64>,
 ) -> StoreResult<Vec<OpenInvoice>> {
+    let mut out = Vec::new();
+    for_each_open_invoice(conn, only, customer, |inv, _| out.push(inv))?;
+    Ok(out)
+}
+
+/// All open invoices, each with what it owed and whether it was paid in part (same order).
+pub fn open_invoices_paid(conn: &Connection) -> StoreResult<(Vec<OpenInvoice>, Vec<PaidBefore>)> {
+    let mut out = (Vec::new(), Vec::new());
+    for_each_open_invoice(conn, None, None, |inv, paid| {
+        out.0.push(inv);
+        out.1.push(paid);
+    })?;
+    Ok(out)
+}
+
+fn for_each_open_invoice(
+    conn: &Connection,
+    only: Option<i64>,
+    customer: Option<i64>,
+    mut f: impl FnMut(OpenInvoice, PaidBefore),
+) -> StoreResult<()> {
     // The row's own index when there is one to follow: the open invoices of a customer,
-    // or one invoice, are a few seeks; all of them, a range of `invoices_settled`.
+    // or one invoice, are a few seeks; all of them, the index of open invoices.
     let by = match (only, customer) {
         (Some(_), _) => "i.id = ?1",
         (None, Some(_)) => "i.customer_id = ?2",
@@ -115,29 +149,40 @@ pub fn open_invoices(
     };
     let mut stmt = conn.prepare_cached(&format!("{INVOICES_SQL}{by}"))?;
     let mut rows = stmt.query(params![only, customer])?;
-    let mut out = Vec::new();
+    let mut currency = (String::new(), Currency::default());
     while let Some(row) = rows.next()? {
-        let open: i64 = row.get(7)?;
+        let due_minor: i64 = row.get(7)?;
+        let paid_minor: i64 = row.get(8)?;
+        let open = due_minor - paid_minor;
         if open <= 0 {
             continue;
         }
-        let currency = Currency::parse(&row.get::<_, String>(8)?).unwrap_or_default();
-        let due: Option<String> = row.get(6)?;
-        let discount: Option<String> = row.get(9)?;
-        out.push(OpenInvoice {
-            id: row.get(0)?,
-            number: row.get(1)?,
-            number_key: row.get(2)?,
-            payment_reference: row.get(3)?,
-            customer_id: row.get(4)?,
-            issue_date: date_from_sql(&row.get::<_, String>(5)?)?,
-            due_date: due.as_deref().map(date_from_sql).transpose()?,
-            open: from_minor(open, currency),
-            currency,
-            discount_percent: discount.and_then(|d| Decimal::from_str(&d).ok()),
-        });
+        let code = text(row, 10)?;
+        if code != currency.0 {
+            currency = (code.to_string(), Currency::parse(code).unwrap_or_default());
+        }
+        let due: Option<&str> = text_opt(row, 6)?;
+        let discount: Option<&str> = text_opt(row, 11)?;
+        f(
+            OpenInvoice {
+                id: row.get(0)?,
+                number: row.get(1)?,
+                number_key: row.get(2)?,
+                payment_reference: row.get(3)?,
+                customer_id: row.get(4)?,
+                issue_date: date_from_sql(text(row, 5)?)?,
+                due_date: due.map(date_from_sql).transpose()?,
+                open: from_minor(open, currency.1),
+                currency: currency.1,
+                discount_percent: discount.and_then(|d| Decimal::from_str(d).ok()),
+            },
+            PaidBefore {
+                due_minor,
+                paid_some: row.get(9)?,
+            },
+        );
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The customers' names and every learned alias.

@@ -1,7 +1,8 @@
 //! Matching against the database: load the open items, let the domain decide, write the
 //! allocations in one `BEGIN IMMEDIATE` transaction, undo what reversals take back, and leave
 //! a trail in `events`. Invoices' amounts are never updated: their open amount is derived
-//! from the allocations, and only their settled day (schema step 6) follows them.
+//! from the allocations, and only their settled day and first payment day (schema steps 6
+//! and 7) follow them.
 //!
 //! Write-off rows (rules `discount` and `fee`) carry the bank line's id so that they are
 //! undone with it, but they do not use its money: a bank line's unallocated part is its amount
@@ -117,7 +118,12 @@ pub fn run_matching(
     params: &MatchParams,
     actor: &Actor,
 ) -> StoreResult<RunSummary> {
-    store.write(|tx| {
+    // Every row the run writes refers to invoices and bank lines it has just read inside the
+    // same write transaction, so SQLite's foreign-key checks (a seek into each parent table
+    // per allocation, a sixth of the run) cannot fail: they are off for the run and back on
+    // after, whatever the outcome. The pragma only takes effect outside a transaction.
+    store.conn().pragma_update(None, "foreign_keys", false)?;
+    let run = store.write(|tx| {
         // The run writes an allocation per credit into indexes in invoice order, not file
         // order: with SQLite's default 2 MB page cache the same pages are spilled and read
         // back over and over. A larger cache for the length of the run, then the usual one.
@@ -126,7 +132,9 @@ pub fn run_matching(
         let run = run_in(tx, params, actor);
         tx.pragma_update(None, "cache_size", cache)?;
         run
-    })
+    });
+    store.conn().pragma_update(None, "foreign_keys", true)?;
+    run
 }
 
 /// The page cache for a matching run, in KiB (negative: SQLite's unit for a size).
@@ -134,7 +142,7 @@ const RUN_CACHE_KIB: i64 = -65_536;
 
 fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreResult<RunSummary> {
     let credits = load::credits(tx, None)?;
-    let invoices = load::open_invoices(tx, None, None)?;
+    let (invoices, paid_before) = load::open_invoices_paid(tx)?;
     let payers = load::payers(tx)?;
     let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
     let reviewed = suggest_for(&credits.reviewed, &invoices, &payers, params);
@@ -144,7 +152,13 @@ fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreRes
         .map(|c| (c.id, c.currency))
         .collect();
     let mut summary = RunSummary {
-        allocation_ids: write::insert_allocations(tx, &outcome.allocations, &currency_of, actor)?,
+        allocation_ids: write::insert_allocations(
+            tx,
+            &outcome.allocations,
+            &currency_of,
+            invoices.iter().map(|i| i.id).zip(paid_before).collect(),
+            actor,
+        )?,
         ..RunSummary::default()
     };
     let mut matched: Vec<TransactionId> = Vec::new();

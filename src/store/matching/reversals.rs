@@ -83,14 +83,23 @@ pub(super) fn apply(
         ))
         .unwrap_or(first);
     let reversed = super::load::reversed_credits(tx)?;
+    // A debit only ever takes back a credit of its own amount (`find_reversals`): only those
+    // credits are read, not every credit of the window (all of them on a first run).
     let mut stmt = tx.prepare(&format!(
         "SELECT {LINE_COLUMNS},
             EXISTS (SELECT 1 FROM allocations a WHERE a.transaction_id = t.id AND a.undone_at IS NULL)
          FROM bank_transactions t
-         WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date BETWEEN ?1 AND ?2"
+         WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date BETWEEN ?1 AND ?2
+           AND t.amount_minor IN (SELECT -amount_minor FROM bank_transactions
+                                  WHERE id > ?3 AND id <= ?4 AND amount_minor < 0)"
     ))?;
     let mut credits = Vec::new();
-    let mut rows = stmt.query(params![date_to_sql(from), date_to_sql(last)])?;
+    let mut rows = stmt.query(params![
+        date_to_sql(from),
+        date_to_sql(last),
+        mark,
+        new_mark
+    ])?;
     while let Some(row) = rows.next()? {
         let l = line(row)?;
         if reversed.contains(&l.id) {

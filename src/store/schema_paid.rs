@@ -1,0 +1,86 @@
+//! Schema step "first payment day": each invoice carries the first day one of its active
+//! allocations (as payer or as credit note) was paid, beside its settled day. An invoice
+//! with none was paid nothing on any date, so its open amount on day D is read from its row
+//! alone; only invoices paid in part before D need their allocations summed. The ageing of a
+//! million invoices then reads one covering index of the open ones (`invoices_open`) instead
+//! of summing allocations per invoice, and a matching run loads its open invoices the same
+//! way.
+//!
+//! Kept by the same triggers as the settled day, recomputed from the allocation rows (a seek
+//! of the covering allocation indexes), so that any writer of allocations, SQL by hand
+//! included, keeps it right. A matching run turns the triggers off for its inserts and
+//! writes both columns itself (`matching::write`).
+
+/// The first day an active allocation paid the `invoices` row being updated; NULL if none.
+macro_rules! first_paid_on {
+    () => {
+        "(SELECT MIN(d) FROM (
+        SELECT MIN(paid_on) AS d FROM allocations
+        WHERE invoice_id = invoices.id AND undone_at IS NULL
+        UNION ALL
+        SELECT MIN(paid_on) FROM allocations
+        WHERE credit_note_id = invoices.id AND undone_at IS NULL))"
+    };
+}
+
+/// The two maintained columns of the `invoices` row being updated, recomputed from its
+/// active allocations: the SET list of an UPDATE.
+macro_rules! paid_state {
+    () => {
+        concat!(
+            "first_paid_on = ",
+            crate::store::schema_paid::first_paid_on!(),
+            ", settled_on = ",
+            crate::store::schema::settled_on!()
+        )
+    };
+}
+pub(crate) use first_paid_on;
+pub(crate) use paid_state;
+
+/// The step itself (appended to `schema::MIGRATIONS`). The old triggers are replaced by ones
+/// that keep the first payment day with the settled day; existing rows are backfilled. The
+/// settled index is split in two partial indexes: open invoices, covering what ageing and
+/// the open items read, and settled ones by day (what the paid history and the delay model
+/// read).
+pub const STEP: &str = concat!(
+    r#"
+ALTER TABLE invoices ADD COLUMN first_paid_on TEXT;
+DROP TRIGGER allocations_settle_insert;
+DROP TRIGGER allocations_settle_update;
+DROP TRIGGER allocations_settle_delete;
+CREATE TRIGGER allocations_settle_insert AFTER INSERT ON allocations
+    WHEN NOT EXISTS (SELECT 1 FROM settle_deferred)
+BEGIN
+    UPDATE invoices SET "#,
+    paid_state!(),
+    r#" WHERE id IN (NEW.invoice_id, NEW.credit_note_id);
+END;
+CREATE TRIGGER allocations_settle_update
+    AFTER UPDATE OF invoice_id, credit_note_id, amount_minor, paid_on, undone_at ON allocations
+BEGIN
+    UPDATE invoices SET "#,
+    paid_state!(),
+    r#"
+    WHERE id IN (OLD.invoice_id, OLD.credit_note_id, NEW.invoice_id, NEW.credit_note_id);
+END;
+CREATE TRIGGER allocations_settle_delete AFTER DELETE ON allocations BEGIN
+    UPDATE invoices SET "#,
+    paid_state!(),
+    r#" WHERE id IN (OLD.invoice_id, OLD.credit_note_id);
+END;
+DROP INDEX invoices_settled;
+UPDATE invoices SET first_paid_on = "#,
+    first_paid_on!(),
+    r#"
+WHERE id IN (SELECT invoice_id FROM allocations WHERE undone_at IS NULL
+             UNION SELECT credit_note_id FROM allocations
+             WHERE undone_at IS NULL AND credit_note_id IS NOT NULL);
+CREATE INDEX invoices_settled ON invoices(settled_on, issue_date) WHERE settled_on IS NOT NULL;
+-- settled_on (always NULL here) is in the key only so that SQLite sees the index covers
+-- a query that names it in its WHERE clause.
+CREATE INDEX invoices_open ON invoices(issue_date, customer_id, kind, due_date, currency,
+    amount_minor, prepaid_minor, first_paid_on, disputed, number, settled_on)
+    WHERE settled_on IS NULL;
+"#
+);

@@ -117,7 +117,11 @@ fn accepting_a_suggestion_allocates_the_invoice() {
         .iter()
         .find_map(|r| r.suggestions.first().map(|g| (r.clone(), g.clone())))
         .expect("a suggestion");
-    assert_eq!(sug.components.total(), sug.score, "the score is the sum of its parts");
+    assert_eq!(
+        sug.components.total(),
+        sug.score,
+        "the score is the sum of its parts"
+    );
     let (invoice, _, open) = sug.invoices[0].clone();
     s.accept_match(&actor(), row.transaction_id, &sug).unwrap();
     let inv = s.invoice(invoice, today()).unwrap();

@@ -18,8 +18,11 @@
 //! - [`store`]: the schema and its append-only migrations, the one-transaction import writer,
 //!   the queries that stream rows into domain accumulators, matching, intelligence
 //!   ([`store::intel`]), forecast, claims, events, backup. Each invoice carries the day it was
-//!   settled, kept by triggers on allocations, so that "open on a date" reads only open
-//!   invoices through indexes. The cockpit's intelligence is refreshed, not recomputed: the
+//!   settled and the day it was first paid, kept by triggers on allocations (and written in
+//!   one pass by a matching run, which turns them off for its inserts; `store::schema_paid`),
+//!   so that "open on a date" reads a covering index of open invoices and sums allocations
+//!   only for invoices paid in part. A re-import is recognised by a BLAKE3 digest (SHA-256 for
+//!   files imported before it). The cockpit's intelligence is refreshed, not recomputed: the
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
 //!   updates, see `store::intel::changes`) are read again, the rest is kept.
 //! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the

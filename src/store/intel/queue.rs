@@ -9,6 +9,7 @@ use crate::store::StoreResult;
 use chrono::{Duration, NaiveDate};
 use rusqlite::Connection;
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 pub fn build_queue(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResult<Queue> {
     let g = gather(conn, p, as_of, None)?;
@@ -30,18 +31,33 @@ pub fn queue_from(g: &Gathered, p: &Params) -> Queue {
     queue_with_scripts(g, p, &mut Scripts::default())
 }
 
-/// Call scripts already written, per customer, with what they were written from: after a
-/// refresh most lines are the same, and writing 18,000 scripts costs more than the rest of
-/// the queue. A script is reused only when everything it is written from is unchanged.
+/// Call scripts already written, per customer, with a digest of what they were written from:
+/// after a refresh most lines are the same, and writing 18,000 scripts costs more than the
+/// rest of the queue. A script is reused only when everything it is written from is unchanged.
 #[derive(Debug, Default)]
 pub struct Scripts {
-    by_customer: HashMap<CustomerId, (String, Option<String>)>,
+    by_customer: HashMap<CustomerId, (ScriptKey, Option<String>)>,
 }
 
-/// Everything `render_script` reads from the line; the parameters are those of one cockpit
-/// session and the date is part of the key.
-fn script_key(line: &QueueLine, as_of: NaiveDate) -> String {
-    format!(
+/// 128 bits of BLAKE3: the inputs themselves (every open invoice of the line) would take
+/// more memory than the scripts, and two different inputs sharing a digest is not a
+/// practical concern at this width.
+type ScriptKey = [u8; 16];
+
+/// Everything `render_script` reads from the line, digested as it is written out; the
+/// parameters are those of one cockpit session and the date is part of the key.
+fn script_key(line: &QueueLine, as_of: NaiveDate) -> ScriptKey {
+    struct Digest(blake3::Hasher);
+    impl std::fmt::Write for Digest {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            self.0.update(s.as_bytes());
+            Ok(())
+        }
+    }
+    let mut digest = Digest(blake3::Hasher::new());
+    // Writing into a hasher cannot fail.
+    let _ = write!(
+        digest,
         "{as_of}|{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{:?}",
         line.script_template,
         line.segment,
@@ -51,7 +67,10 @@ fn script_key(line: &QueueLine, as_of: NaiveDate) -> String {
         line.contact,
         line.invoices,
         line.claim
-    )
+    );
+    let mut key = [0u8; 16];
+    key.copy_from_slice(&digest.0.finalize().as_bytes()[..16]);
+    key
 }
 
 /// The queue, reusing the scripts of `scripts` whose inputs did not change (the same

@@ -36,6 +36,30 @@ fn ingest_ok(store: &mut Store, bytes: &[u8], name: &str, settings: &Settings) {
     }
 }
 
+/// Generated books with every statement imported but the last, which is returned (name,
+/// content) for the test to import as "the next day's file".
+fn books_but_the_last_statement(
+    seed: u64,
+    customers: usize,
+    invoices: usize,
+    settings: &Settings,
+) -> (Store, (String, String)) {
+    let mut files = generate::build(seed, customers, invoices, today());
+    let mut store = Store::open_in_memory().unwrap();
+    ingest_ok(
+        &mut store,
+        files.customers_csv.as_bytes(),
+        "c.csv",
+        settings,
+    );
+    ingest_ok(&mut store, files.invoices_csv.as_bytes(), "f.csv", settings);
+    let last = files.statements.pop().expect("statements");
+    for (name, content) in &files.statements {
+        ingest_ok(&mut store, content.as_bytes(), name, settings);
+    }
+    (store, last)
+}
+
 /// Everything a gather gives, in a form that compares exactly.
 fn shape(g: &Gathered) -> String {
     format!(
@@ -96,24 +120,7 @@ fn refresh_equals_a_fresh_gather_after_every_kind_of_write() {
     let settings = Settings::defaults();
     let dunning = encours::policy::builtin();
     let p = Params::new(&settings, &dunning, Language::En);
-    let files = generate::build(7, 60, 3_000, today());
-    let mut store = Store::open_in_memory().unwrap();
-    ingest_ok(
-        &mut store,
-        files.customers_csv.as_bytes(),
-        "c.csv",
-        &settings,
-    );
-    ingest_ok(
-        &mut store,
-        files.invoices_csv.as_bytes(),
-        "f.csv",
-        &settings,
-    );
-    let (last, older) = files.statements.split_last().expect("statements");
-    for (name, content) in older {
-        ingest_ok(&mut store, content.as_bytes(), name, &settings);
-    }
+    let (mut store, last) = books_but_the_last_statement(7, 60, 3_000, &settings);
     let mp = settings.matching.params();
     matching::run_matching(&mut store, &mp, &actor()).unwrap();
 
@@ -255,24 +262,7 @@ fn the_cockpit_source_serves_the_refreshed_queue_and_signals() {
     use encours::app::source::DataSource;
     use encours::app::store_source::{SourceSettings, StoreSource};
     let settings = Settings::defaults();
-    let files = generate::build(11, 40, 1_500, today());
-    let mut store = Store::open_in_memory().unwrap();
-    ingest_ok(
-        &mut store,
-        files.customers_csv.as_bytes(),
-        "c.csv",
-        &settings,
-    );
-    ingest_ok(
-        &mut store,
-        files.invoices_csv.as_bytes(),
-        "f.csv",
-        &settings,
-    );
-    let (last, older) = files.statements.split_last().expect("statements");
-    for (name, content) in older {
-        ingest_ok(&mut store, content.as_bytes(), name, &settings);
-    }
+    let (store, last) = books_but_the_last_statement(11, 40, 1_500, &settings);
     let source_settings = SourceSettings::from_settings(&settings, Language::En).unwrap();
     let mut source = StoreSource::new(store, source_settings.clone());
     let before = (

@@ -21,12 +21,13 @@ use crate::domain::model::{InvoiceKind, NewCustomer, NewInvoice, SourceLocation}
 use crate::import::csv_profile::CsvKind;
 use crate::import::csv_stream::{self, RecordStart, RowStream};
 use crate::import::csv_util::{self, Row};
+use crate::import::prehashed::Prehashed;
 use crate::import::{Format, ImportBatch, ImportError, ImportResult, ParseContext, text};
 use row::{Cols, RowReader, fill_missing};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::collections::hash_map::{Entry, RandomState};
-use std::hash::{BuildHasher, BuildHasherDefault, Hash, Hasher};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 /// Where [`parse_into`] hands what it reads, row by row.
 pub trait InvoiceSink {
@@ -232,7 +233,7 @@ pub fn parse_into<S: InvoiceSink>(
 #[derive(Default)]
 struct Seen {
     keys: RandomState,
-    first: HashMap<u64, (RecordStart, usize), BuildHasherDefault<Prehashed>>,
+    first: HashMap<u64, (RecordStart, usize), Prehashed>,
     collided: HashMap<(String, InvoiceKind), (RecordStart, usize)>,
 }
 
@@ -273,25 +274,5 @@ impl Seen {
                 Ok(None)
             }
         }
-    }
-}
-
-/// The map's keys are already keyed hashes.
-#[derive(Default)]
-struct Prehashed(u64);
-
-impl Hasher for Prehashed {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }

@@ -23,6 +23,7 @@ pub mod iso4217;
 pub mod mt940;
 pub mod ofx;
 pub mod party;
+pub mod prehashed;
 pub mod qif;
 pub mod rating_csv;
 pub mod text;

@@ -11,13 +11,13 @@
 use super::{ImportSummary, WriteError, minor};
 use crate::domain::model::{AccountRef, Balance, NewBankTransaction, SourceLocation};
 use crate::domain::money::Currency;
+use crate::import::prehashed::Prehashed;
 use crate::import::text;
 use crate::store::{SqlDate, date_to_sql};
 use chrono::{Datelike, NaiveDate};
 use rusqlite::{OptionalExtension, Statement, Transaction, params};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
 
 pub(super) struct BankWriter<'c> {
     tx: &'c Transaction<'c>,
@@ -130,10 +130,11 @@ struct Ranks {
     days: HashMap<u32, DayRanks>,
 }
 
+/// Keyed by the first 8 bytes of each line's SHA-256.
 #[derive(Default)]
 struct DayRanks {
-    seen: HashSet<u64, DigestHash>,
-    repeats: HashMap<u64, u32, DigestHash>,
+    seen: HashSet<u64, Prehashed>,
+    repeats: HashMap<u64, u32, Prehashed>,
 }
 
 impl Ranks {
@@ -146,28 +147,6 @@ impl Ranks {
         let rank = ranks.repeats.entry(d).or_insert(1);
         *rank += 1;
         *rank
-    }
-}
-
-/// The keys are already SHA-256 output: hashing them again would only cost time.
-type DigestHash = BuildHasherDefault<PassThrough>;
-
-#[derive(Default)]
-struct PassThrough(u64);
-
-impl Hasher for PassThrough {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 = self.0.rotate_left(8) ^ u64::from(*b);
-        }
-    }
-
-    fn write_u64(&mut self, n: u64) {
-        self.0 = n;
     }
 }
 

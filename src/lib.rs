@@ -24,7 +24,9 @@
 //!   only for invoices paid in part. A re-import is recognised by a BLAKE3 digest (SHA-256 for
 //!   files imported before it). The cockpit's intelligence is refreshed, not recomputed: the
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
-//!   updates, see `store::intel::changes`) are read again, the rest is kept.
+//!   updates, see `store::intel::changes`) are read again, the rest is kept; their
+//!   assessments, queue lines (and call scripts), and the key figures' and forecast's own
+//!   reads are redone for them only (`store::intel::live`, `store::intel::kept`).
 //! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the
 //!   inbox watcher. Bank CSV lines and invoice CSV rows stream from the reader into the writer
 //!   ([`import::BankLineSink`], [`import::invoice_csv::InvoiceSink`], rows read by

@@ -7,12 +7,14 @@ use chrono::{Days, NaiveDate};
 use encours::config::Settings;
 use encours::demo::generate;
 use encours::domain::dunning::outcome::{Outcome, Stamp};
+use encours::domain::forecast::{ForecastParams, Scenario, compute};
 use encours::domain::model::{InvoiceKind, NewInvoice};
 use encours::domain::money::Currency;
 use encours::import::{ImportBatch, ParseContext};
 use encours::ingest::{IngestOutcome, ingest};
 use encours::locale::Language;
-use encours::store::intel::{self, Gathered, Params, Refreshed};
+use encours::store::forecast;
+use encours::store::intel::{self, Gathered, Live, Params, Refreshed};
 use encours::store::{Actor, Store, import_writer, matching};
 use rust_decimal::Decimal;
 
@@ -97,6 +99,51 @@ fn check(store: &Store, p: &Params, g: &mut Gathered, what: &str) -> Refreshed {
     assert!(
         shape(g) == shape(&fresh),
         "after {what} ({done:?}), the refreshed gather differs from a fresh one"
+    );
+    done
+}
+
+/// The kept intelligence brought up to date equals everything computed afresh: the listed
+/// assessments, the queue (scripts included), the key figures and the forecast.
+fn check_live(
+    store: &Store,
+    p: &Params,
+    fp: &ForecastParams,
+    live: &mut Live,
+    what: &str,
+) -> Refreshed {
+    let conn = store.conn();
+    let done = live.refresh(conn, p, today()).unwrap();
+    check(store, p, &mut live.gathered.clone(), what);
+    assert_eq!(
+        live.assessments,
+        intel::signals::assess_all(conn, p, today()).unwrap(),
+        "after {what}, the kept assessments differ from a full recompute"
+    );
+    let queue = intel::queue::build_queue(conn, p, today()).unwrap();
+    assert_eq!(
+        live.queue, queue,
+        "after {what}, the kept queue differs from a full recompute"
+    );
+    assert!(
+        live.queue
+            .lines
+            .iter()
+            .all(|l| l.script.is_some() == l.script_template.is_some()),
+        "every line with a script template has its script"
+    );
+    assert_eq!(
+        intel::figures::key_figures_live(conn, p, live).unwrap(),
+        intel::figures::key_figures(conn, p, today()).unwrap(),
+        "after {what}, the key figures from the kept state differ"
+    );
+    let scenarios = [Scenario::expected(), Scenario::prudent()];
+    let kept = forecast::forecast_inputs_live(conn, p, live, fp).unwrap();
+    let full = forecast::forecast_inputs(conn, today(), p.default_terms_days, fp).unwrap();
+    assert_eq!(
+        compute(&kept, fp, &scenarios),
+        compute(&full, fp, &scenarios),
+        "after {what}, the forecast from the kept state differs"
     );
     done
 }
@@ -289,4 +336,150 @@ fn the_cockpit_source_serves_the_refreshed_queue_and_signals() {
     let fresh = StoreSource::new(fresh_store, source_settings);
     assert_eq!(after.0, fresh.signals(today()).unwrap());
     assert_eq!(after.1, fresh.queue(today()).unwrap());
+    // The forecast: from the kept intelligence here, read whole by a source that has none.
+    let request = encours::app::views::ForecastRequest::default();
+    let fresh = StoreSource::new(
+        Store::open(&path, Default::default()).unwrap(),
+        SourceSettings::from_settings(&settings, Language::En).unwrap(),
+    );
+    assert_eq!(
+        source.forecast(today(), &request).unwrap(),
+        fresh.forecast(today(), &request).unwrap()
+    );
+}
+
+/// The same writes against the kept intelligence (`Live`): after each, the assessments, the
+/// queue, the key figures and the forecast equal a full recompute.
+#[test]
+fn kept_intelligence_equals_a_full_recompute_after_every_kind_of_write() {
+    let settings = Settings::defaults();
+    let dunning = encours::policy::builtin();
+    let p = Params::new(&settings, &dunning, Language::En);
+    let fp = settings.forecast_params();
+    let (mut store, last) = books_but_the_last_statement(5, 60, 3_000, &settings);
+    let mp = settings.matching.params();
+    matching::run_matching(&mut store, &mp, &actor()).unwrap();
+    let mut live = Live::new(store.conn(), &p, today()).unwrap();
+    // The key figures' and the forecast's kept parts are read on first use, then refreshed.
+    check_live(&store, &p, &fp, &mut live, "nothing");
+
+    ingest_ok(&mut store, last.1.as_bytes(), &last.0, &settings);
+    assert_eq!(
+        check_live(&store, &p, &fp, &mut live, "a statement"),
+        Refreshed::Customers(0)
+    );
+    matching::run_matching(&mut store, &mp, &actor()).unwrap();
+    // A month of payments touches most of these 60 customers: read whole again.
+    check_live(&store, &p, &fp, &mut live, "a matching run");
+
+    // A day's invoices, one of them large enough to move the concentration signal.
+    let codes: Vec<String> = live
+        .gathered
+        .bundles
+        .values()
+        .take(3)
+        .map(|b| b.row.code.clone())
+        .collect();
+    let invoices = codes
+        .iter()
+        .enumerate()
+        .map(|(n, code)| NewInvoice {
+            number: format!("LIVE-{n}"),
+            kind: InvoiceKind::Invoice,
+            customer_code: code.clone(),
+            issue_date: today() - Days::new(40 * n as u64 + 1),
+            due_date: Some(today() - Days::new(10 * n as u64) + Days::new(5)),
+            amount: Decimal::new(if n == 0 { 900_000_000 } else { 123_456 }, 2),
+            currency: Currency::EUR,
+            disputed: n == 2,
+            ..Default::default()
+        })
+        .collect();
+    let batch = ImportBatch {
+        invoices,
+        ..Default::default()
+    };
+    store
+        .write(|tx| import_writer::write_batch(tx, &batch, "day.csv", "sha-live", &actor()))
+        .unwrap();
+    assert_eq!(
+        check_live(&store, &p, &fp, &mut live, "new invoices"),
+        Refreshed::Customers(3)
+    );
+    assert!(
+        live.assessments
+            .iter()
+            .any(|a| a.has(encours::domain::signals::SignalKind::Concentration)),
+        "the large invoice concentrates the portfolio on one customer"
+    );
+
+    // Outcomes (a promise, a dispute on an invoice, a snooze), then an undo.
+    let g = live.gathered.clone();
+    let (c1, inv1, open1) = customer_with_overdue(&g, 0);
+    let (c2, inv2, _) = customer_with_overdue(&g, 1);
+    let (c3, _, _) = customer_with_overdue(&g, 2);
+    let stamp = Stamp::default();
+    let promise = Outcome::Promise {
+        date: today() + Days::new(10),
+        amount: open1,
+        invoice: Some(inv1),
+    };
+    intel::outcomes::record_outcome(&mut store, &actor(), c1, &promise, &stamp).unwrap();
+    let dispute = Outcome::Dispute {
+        invoice: inv2,
+        reason: "damaged goods".into(),
+    };
+    intel::outcomes::record_outcome(&mut store, &actor(), c2, &dispute, &stamp).unwrap();
+    let snooze = Outcome::Snooze {
+        until: today() + Days::new(7),
+        reason: None,
+    };
+    intel::outcomes::record_outcome(&mut store, &actor(), c3, &snooze, &stamp).unwrap();
+    check_live(&store, &p, &fp, &mut live, "outcomes");
+    intel::outcomes::undo_last_outcome(&mut store, &actor(), c3).unwrap();
+    check_live(&store, &p, &fp, &mut live, "an undo");
+
+    let sql = |store: &mut Store, sql: &str| {
+        store
+            .write(|tx| {
+                tx.execute_batch(sql)
+                    .map_err(encours::store::StoreError::from)
+            })
+            .unwrap()
+    };
+    // A payment undone, a limit and a segment changed, a learned payer.
+    sql(
+        &mut store,
+        "UPDATE allocations SET undone_at = '2026-06-15T09:00:00', undone_reason = 'test'
+         WHERE id = (SELECT MAX(id) FROM allocations WHERE undone_at IS NULL)",
+    );
+    check_live(&store, &p, &fp, &mut live, "a payment undone");
+    sql(
+        &mut store,
+        &format!("UPDATE customers SET credit_limit_minor = 100 WHERE id = {c1}"),
+    );
+    check_live(&store, &p, &fp, &mut live, "a limit");
+    sql(
+        &mut store,
+        &format!("UPDATE customers SET segment = 'strategic' WHERE id = {c2}"),
+    );
+    check_live(&store, &p, &fp, &mut live, "a segment");
+    sql(
+        &mut store,
+        &format!(
+            "INSERT INTO payer_aliases (customer_id, name_key, iban, learned_from, created_at)
+             VALUES ({c1}, 'holding dupont', 'FR7612345678901234567890123', 'test',
+                     '2026-06-01T00:00:00')"
+        ),
+    );
+    check_live(&store, &p, &fp, &mut live, "a learned payer");
+    // A deletion reads everything again, the kept figures' parts included.
+    sql(
+        &mut store,
+        "DELETE FROM payer_aliases WHERE id = (SELECT MAX(id) FROM payer_aliases)",
+    );
+    assert_eq!(
+        check_live(&store, &p, &fp, &mut live, "a deletion"),
+        Refreshed::Everything
+    );
 }

@@ -1,19 +1,21 @@
 //! Issue 7's "each recomputed after an import": the cockpit's data source holds the
 //! intelligence of the whole book, then a day's invoices or a day's bank lines (matched)
-//! arrive, and the queue and the signals are asked for again.
+//! arrive, and the queue and the signals are asked for again; the key figures and the
+//! forecast are computed from a kept intelligence brought up to date the same way.
 
 use super::data::{Size, actor, ingest_ok, open, today};
-use super::timing::{report, sample};
+use super::timing::{Stats, report, sample, time};
 use chrono::Days;
 use encours::app::source::DataSource;
 use encours::app::store_source::{SourceSettings, StoreSource};
 use encours::config::Settings;
+use encours::domain::forecast::{ForecastParams, Scenario, compute};
 use encours::domain::model::InvoiceKind;
 use encours::locale::Language;
-use encours::store::intel;
+use encours::store::{forecast, intel};
 use std::fmt::Write as _;
 use std::path::Path;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// A day of invoices at this size: the year's invoices over 365 days.
 fn per_day(size: &Size) -> usize {
@@ -64,6 +66,52 @@ fn bank_csv(g: &intel::Gathered, n: usize, run: usize) -> String {
     s
 }
 
+/// The kept key figures and forecast after a write, on a second kept intelligence (the
+/// cockpit's is inside its data source): its refresh, then each figure from it.
+struct Kept<'a> {
+    live: intel::Live,
+    p: &'a intel::Params<'a>,
+    fp: ForecastParams,
+    refresh: Vec<Duration>,
+    figures: Vec<Duration>,
+    forecast: Vec<Duration>,
+}
+
+impl Kept<'_> {
+    fn after_write(&mut self, conn: &rusqlite::Connection) {
+        let (_, t) = time(|| self.live.refresh(conn, self.p, today()).unwrap());
+        self.refresh.push(t);
+        let (k, t) =
+            time(|| intel::figures::key_figures_live(conn, self.p, &mut self.live).unwrap());
+        assert!(k.open > rust_decimal::Decimal::ZERO, "nothing open");
+        self.figures.push(t);
+        let (f, t) = time(|| {
+            let inputs =
+                forecast::forecast_inputs_live(conn, self.p, &mut self.live, &self.fp).unwrap();
+            compute(&inputs, &self.fp, &[Scenario::expected()])
+        });
+        assert_eq!(f.scenarios.len(), 1);
+        self.forecast.push(t);
+    }
+
+    fn report(&mut self, size: &str, what: &str) {
+        for (name, samples) in [
+            ("refresh of the kept intelligence", &mut self.refresh),
+            ("key figures from the kept state", &mut self.figures),
+            ("13-week forecast from the kept state", &mut self.forecast),
+        ] {
+            let stats = Stats::new(std::mem::take(samples));
+            report(
+                size,
+                &format!("{name} after {what}"),
+                &stats,
+                None,
+                "kept (Live)",
+            );
+        }
+    }
+}
+
 pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("after-import.db");
@@ -77,6 +125,17 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
     // The book as it stands, outside the timings: where the day's files take their
     // customers and invoices from.
     let book = intel::gather(source.store().conn(), &p, today(), None).unwrap();
+    let mut kept = Kept {
+        live: intel::Live::new(source.store().conn(), &p, today()).unwrap(),
+        p: &p,
+        fp: settings.forecast_params(),
+        refresh: Vec::new(),
+        figures: Vec::new(),
+        forecast: Vec::new(),
+    };
+    // First use reads the kept parts of the figures and the forecast, outside the timings.
+    kept.after_write(source.store().conn());
+    kept.report(size.name, "nothing (first use: reads the kept parts)");
     let mut run = 0;
     let ask = |source: &mut StoreSource| {
         let start = Instant::now();
@@ -94,7 +153,9 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
             &format!("day-{run}.csv"),
             settings,
         );
-        ask(&mut source)
+        let t = ask(&mut source);
+        kept.after_write(source.store().conn());
+        t
     });
     report(
         size.name,
@@ -103,6 +164,7 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
         None,
         "incremental refresh",
     );
+    kept.report(size.name, "a day's invoices");
     let credits = n * 2 / 3;
     let bank = sample(size.runs, || {
         run += 1;
@@ -119,7 +181,9 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
             &actor(),
         )
         .unwrap();
-        ask(&mut source)
+        let t = ask(&mut source);
+        kept.after_write(source.store().conn());
+        t
     });
     report(
         size.name,
@@ -128,4 +192,5 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
         None,
         "incremental refresh",
     );
+    kept.report(size.name, "a day's bank lines matched");
 }

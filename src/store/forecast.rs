@@ -6,9 +6,9 @@ use super::ageing::{customer_names, for_each_open_item};
 use super::{StoreError, StoreResult, date_from_sql, date_to_sql};
 use crate::domain::forecast::backtest::PaidInvoice;
 use crate::domain::forecast::{
-    AccountPosition, BalanceSource, Commitment, CommitmentKind, DelayTable, Forecast,
-    ForecastInputs, ForecastParams, OpeningPosition, ReceiptBook, ReceivablesAccumulator, Scenario,
-    SupplierDue, compute,
+    AccountPosition, BalanceSource, Commitment, CommitmentKind, DelayHistogram, DelayTable,
+    Forecast, ForecastInputs, ForecastParams, OpeningPosition, ReceiptBook, ReceivablesAccumulator,
+    Scenario, SupplierDue, compute,
 };
 use crate::domain::model::CustomerId;
 use crate::domain::money::{Currency, from_minor};
@@ -135,6 +135,37 @@ pub fn payment_history(
         table.add(row.get(0)?, row.get(1)?, count.max(0) as u64);
     }
     Ok(table)
+}
+
+/// One customer's part of `payment_history`, through its own invoices (the settled-day
+/// index would walk every customer's): what an incremental refresh reads again.
+pub fn customer_payment_history(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+    history_months: u32,
+    customer: CustomerId,
+) -> StoreResult<DelayHistogram> {
+    let sql = format!(
+        "SELECT late, COUNT(*) FROM ({}) GROUP BY late",
+        HISTORY_SQL.replace(
+            "WHERE i.settled_on > ?3 AND i.settled_on <= ?1",
+            "WHERE i.customer_id = ?4 AND +i.settled_on > ?3 AND +i.settled_on <= ?1"
+        )
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![
+        date_to_sql(as_of),
+        default_terms_days,
+        history_since(as_of, history_months),
+        customer
+    ])?;
+    let mut h = DelayHistogram::default();
+    while let Some(row) = rows.next()? {
+        let count: i64 = row.get(1)?;
+        h.add(row.get(0)?, count.max(0) as u64);
+    }
+    Ok(h)
 }
 
 /// Every invoice fully paid on or before `as_of`, for the backtest (about 40 bytes each).
@@ -295,6 +326,59 @@ pub fn forecast_inputs(
             as_of,
             payables_until,
             default_terms_days,
+            params.currency,
+        )?,
+        names,
+        notes: Vec::new(),
+    })
+}
+
+/// `forecast_inputs` from a cockpit's kept intelligence (`Live`, refreshed by the caller):
+/// the open items of its gather and its kept delay table instead of two whole reads.
+pub fn forecast_inputs_live(
+    conn: &Connection,
+    p: &crate::store::intel::Params,
+    live: &mut crate::store::intel::Live,
+    params: &ForecastParams,
+) -> StoreResult<ForecastInputs> {
+    let as_of = live.gathered.as_of;
+    let horizon_end = params.horizon_end(as_of);
+    let commitments = load_commitments(conn, as_of, params.currency)?;
+    let delays = live.delays(conn, p, params.history_months)?.clone();
+    let g = &live.gathered;
+    let mut acc = ReceivablesAccumulator::new(as_of, horizon_end, params.doubtful_after_days);
+    for b in g.bundles.values() {
+        for item in &b.open_items {
+            // The gather also marks the invoices under a dispute row; the forecast's
+            // doubtful receipts are those the export flagged, as a scan reads them.
+            if item.disputed && b.disputed_by_row.contains(&item.invoice_id) {
+                let mut plain = item.clone();
+                plain.disputed = false;
+                acc.add(&plain);
+            } else {
+                acc.add(item);
+            }
+        }
+    }
+    let names = g
+        .bundles
+        .iter()
+        .map(|(id, b)| (*id, b.row.name.clone()))
+        .collect();
+    let payables_until = as_of
+        .checked_add_days(Days::new(params.payables_within_days.max(0) as u64))
+        .unwrap_or(as_of)
+        .max(horizon_end);
+    Ok(ForecastInputs {
+        as_of,
+        opening: opening_position(conn, as_of, params.currency)?,
+        receipts: acc.finish(&commitments),
+        delays,
+        suppliers: supplier_dues(
+            conn,
+            as_of,
+            payables_until,
+            p.default_terms_days,
             params.currency,
         )?,
         names,

@@ -10,10 +10,11 @@ use crate::app::views::{
 };
 use crate::domain::forecast::calendar::WorkCalendar;
 use crate::domain::forecast::scenario::ReceiptRules;
-use crate::domain::forecast::{Push, Scenario, Toggles, compute};
+use crate::domain::forecast::{ForecastInputs, ForecastParams, Push, Scenario, Toggles, compute};
 use crate::domain::model::CustomerId;
 use crate::locale;
-use crate::store::forecast::forecast_inputs;
+use crate::store::forecast::{forecast_inputs, forecast_inputs_live};
+use crate::store::intel::Live;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use rust_decimal::Decimal;
@@ -49,8 +50,31 @@ pub(super) fn forecast(
 ) -> SourceResult<ForecastView> {
     let params = s.full.forecast_params();
     let inputs = forecast_inputs(conn, as_of, s.default_terms_days, &params)?;
+    view(s, as_of, request, &params, &inputs)
+}
+
+/// The same from the cockpit's kept intelligence (already brought up to date).
+pub(super) fn forecast_live(
+    conn: &Connection,
+    s: &SourceSettings,
+    live: &mut Live,
+    request: &ForecastRequest,
+) -> SourceResult<ForecastView> {
+    let params = s.full.forecast_params();
+    let p = super::intel::params(s);
+    let inputs = forecast_inputs_live(conn, &p, live, &params)?;
+    view(s, live.gathered.as_of, request, &params, &inputs)
+}
+
+fn view(
+    s: &SourceSettings,
+    as_of: NaiveDate,
+    request: &ForecastRequest,
+    params: &ForecastParams,
+    inputs: &ForecastInputs,
+) -> SourceResult<ForecastView> {
     let chosen = scenario(request);
-    let f = compute(&inputs, &params, std::slice::from_ref(&chosen));
+    let f = compute(inputs, params, std::slice::from_ref(&chosen));
     let Some(run) = f.scenarios.first() else {
         return Ok(ForecastView {
             request: request.clone(),

@@ -10,19 +10,16 @@ use crate::domain::dunning::outcome::{Instalment, Outcome as IOutcome, PromiseSt
 use crate::domain::dunning::queue::{LineFlag, Queue};
 use crate::domain::model::CustomerId;
 use crate::domain::signals::Assessment;
-use crate::store::intel::{self, Gathered, Params, outcomes, signals, view};
+use crate::store::intel::{Live, Params, outcomes, view};
 use crate::store::{Actor, Store, claims};
 use chrono::{Months, NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 
-/// What one gather gives: kept until the date or the data change.
+/// What one gather gives: kept, and brought up to date when the date or the data change.
 pub(super) struct Intel {
     pub key: (NaiveDate, i64, u64),
-    pub gathered: Gathered,
-    pub assessments: Vec<Assessment>,
-    pub queue: Queue,
-    pub scripts: intel::queue::Scripts,
+    pub live: Live,
 }
 
 pub(super) fn params(s: &SourceSettings) -> Params<'_> {
@@ -38,25 +35,14 @@ pub(super) fn compute(
     previous: Option<Intel>,
 ) -> SourceResult<Intel> {
     let p = params(s);
-    let (gathered, mut scripts) = match previous {
+    let live = match previous {
         Some(mut i) => {
-            intel::refresh(conn, &p, key.0, &mut i.gathered)?;
-            (i.gathered, i.scripts)
+            i.live.refresh(conn, &p, key.0)?;
+            i.live
         }
-        None => (
-            intel::gather_marked(conn, &p, key.0, intel::Marks::read(conn)?)?,
-            intel::queue::Scripts::default(),
-        ),
+        None => Live::new(conn, &p, key.0)?,
     };
-    let assessments = signals::assess_gathered(&gathered, &p);
-    let queue = intel::queue::queue_with_scripts(&gathered, &p, &mut scripts);
-    Ok(Intel {
-        key,
-        gathered,
-        assessments,
-        queue,
-        scripts,
-    })
+    Ok(Intel { key, live })
 }
 
 fn grade_char(a: &Assessment) -> char {
@@ -84,6 +70,7 @@ fn view_score(a: &Assessment) -> u8 {
 
 pub(super) fn signals_view(i: &Intel, s: &SourceSettings) -> SignalsView {
     let rows: Vec<SignalRow> = i
+        .live
         .assessments
         .iter()
         .filter(|a| !a.signals.is_empty())
@@ -100,7 +87,7 @@ pub(super) fn signals_view(i: &Intel, s: &SourceSettings) -> SignalsView {
             limit_use_percent: limit_use(a.exposure, a.credit_limit),
         })
         .collect();
-    let notice = i.gathered.bundles.is_empty().then_some(Notice::NoData);
+    let notice = i.live.gathered.bundles.is_empty().then_some(Notice::NoData);
     SignalsView { rows, notice }
 }
 
@@ -122,7 +109,7 @@ pub(super) fn queue_view(
     me: &str,
 ) -> SourceResult<QueueView> {
     let claims = claims::active(conn, now)?;
-    let q = &i.queue;
+    let q = &i.live.queue;
     let lines = q
         .lines
         .iter()

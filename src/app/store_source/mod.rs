@@ -121,7 +121,7 @@ impl StoreSource {
     fn with_intel<T>(
         &self,
         as_of: NaiveDate,
-        f: impl FnOnce(&intel::Intel) -> SourceResult<T>,
+        f: impl FnOnce(&mut intel::Intel) -> SourceResult<T>,
     ) -> SourceResult<T> {
         let version = self.business_version()?;
         let key = (as_of, version, self.writes.get());
@@ -135,7 +135,7 @@ impl StoreSource {
                 previous,
             )?);
         }
-        match cache.as_ref() {
+        match cache.as_mut() {
             Some(i) => f(i),
             None => Err(SourceError::NotFound("intel".into())),
         }
@@ -198,6 +198,13 @@ impl DataSource for StoreSource {
     }
 
     fn forecast(&self, as_of: NaiveDate, request: &ForecastRequest) -> SourceResult<ForecastView> {
+        // With the intelligence kept (the overview asks for it), the forecast reads its open
+        // items and keeps its delay table there; alone, it reads what it needs.
+        if self.intel.borrow().is_some() {
+            return self.with_intel(as_of, |i| {
+                forecast::forecast_live(self.store.conn(), &self.settings, &mut i.live, request)
+            });
+        }
         forecast::forecast(self.store.conn(), &self.settings, as_of, request)
     }
 
@@ -218,8 +225,8 @@ impl DataSource for StoreSource {
         // The line being worked is today's line in the queue the person sees.
         let today = actor.at.date();
         let (stamp, mapped) = self.with_intel(today, |i| {
-            let stamp = intel::stamp_for(&i.queue, customer);
-            let mapped = intel::to_intel(outcome, &stamp, &i.queue, customer, today)?;
+            let stamp = intel::stamp_for(&i.live.queue, customer);
+            let mapped = intel::to_intel(outcome, &stamp, &i.live.queue, customer, today)?;
             Ok((stamp, mapped))
         })?;
         let done = intel::record(&mut self.store, actor, customer, &mapped, &stamp);

@@ -7,11 +7,13 @@ pub use super::lines::*;
 use super::outcome::{OutcomeKind, PlanState, PromiseRecord, PromiseState};
 use super::{Level, Policy};
 use crate::domain::ageing::OpenItem;
+use crate::domain::model::CustomerId;
 use crate::domain::money::Currency;
 use crate::domain::penalties::{Claim, PenaltySettings, invoice_penalty};
 use crate::locale::{self, Language};
 use chrono::{Duration, NaiveDate};
 use rust_decimal::Decimal;
+use std::collections::BTreeSet;
 
 pub struct QueueBuilder<'a> {
     as_of: NaiveDate,
@@ -33,8 +35,6 @@ impl<'a> QueueBuilder<'a> {
         lang: Language,
         currency: Currency,
     ) -> Self {
-        let days_old = newest_bank_data.map(|d| (as_of - d).num_days());
-        let stale = days_old.is_none_or(|d| d > i64::from(stale_after_days));
         QueueBuilder {
             as_of,
             policy,
@@ -43,11 +43,7 @@ impl<'a> QueueBuilder<'a> {
             currency,
             queue: Queue {
                 as_of,
-                gate: stale.then_some(StaleGate {
-                    newest: newest_bank_data,
-                    days_old,
-                    limit_days: stale_after_days,
-                }),
+                gate: stale_gate(as_of, newest_bank_data, stale_after_days),
                 lines: Vec::new(),
                 held: Vec::new(),
                 disputes: Vec::new(),
@@ -348,21 +344,80 @@ impl<'a> QueueBuilder<'a> {
 
     /// Orders the lines by cash at stake × risk, then days late.
     pub fn finish(mut self) -> Queue {
-        self.queue.lines.sort_by(|a, b| {
+        self.queue.sort();
+        self.queue
+    }
+}
+
+/// The gate over the whole queue when the newest bank data is too old (or missing).
+fn stale_gate(
+    as_of: NaiveDate,
+    newest_bank_data: Option<NaiveDate>,
+    stale_after_days: u32,
+) -> Option<StaleGate> {
+    let days_old = newest_bank_data.map(|d| (as_of - d).num_days());
+    let stale = days_old.is_none_or(|d| d > i64::from(stale_after_days));
+    stale.then_some(StaleGate {
+        newest: newest_bank_data,
+        days_old,
+        limit_days: stale_after_days,
+    })
+}
+
+impl Queue {
+    /// The queue's order. Ties end on the customer (and invoice) id, so that a queue mended
+    /// in place (`replace_customers`) comes out in the order a fresh build gives.
+    fn sort(&mut self) {
+        self.lines.sort_by(|a, b| {
             b.priority
                 .cmp(&a.priority)
                 .then(b.max_days_late.cmp(&a.max_days_late))
                 .then(a.name.cmp(&b.name))
+                .then(a.customer_id.cmp(&b.customer_id))
         });
-        self.queue.held.sort_by(|a, b| {
+        self.held.sort_by(|a, b| {
             b.cash_at_stake
                 .cmp(&a.cash_at_stake)
                 .then(a.name.cmp(&b.name))
+                .then(a.customer_id.cmp(&b.customer_id))
         });
-        self.queue
-            .disputes
-            .sort_by(|a, b| b.open.cmp(&a.open).then(a.number.cmp(&b.number)));
-        self.queue
+        self.disputes.sort_by(|a, b| {
+            b.open
+                .cmp(&a.open)
+                .then(a.number.cmp(&b.number))
+                .then(a.customer_id.cmp(&b.customer_id))
+                .then(a.invoice_id.cmp(&b.invoice_id))
+        });
+    }
+
+    /// Moves the queue to new bank data: the gate, and the stale-data flag of every line,
+    /// which is the only part of a line the bank data's date decides.
+    pub fn set_bank_data(&mut self, newest_bank_data: Option<NaiveDate>, stale_after_days: u32) {
+        let gate = stale_gate(self.as_of, newest_bank_data, stale_after_days);
+        if gate == self.gate {
+            return;
+        }
+        for line in &mut self.lines {
+            // The builder pushes this flag last.
+            line.flags
+                .retain(|f| !matches!(f, LineFlag::StaleData { .. }));
+            if let Some(g) = &gate {
+                line.flags.push(LineFlag::StaleData { newest: g.newest });
+            }
+        }
+        self.gate = gate;
+    }
+
+    /// Replaces what the customers `ids` have in the queue (lines, held, disputes) with
+    /// `part`, a queue built for those customers only on the same day and bank data.
+    pub fn replace_customers(&mut self, ids: &BTreeSet<CustomerId>, part: Queue) {
+        self.lines.retain(|l| !ids.contains(&l.customer_id));
+        self.held.retain(|h| !ids.contains(&h.customer_id));
+        self.disputes.retain(|d| !ids.contains(&d.customer_id));
+        self.lines.extend(part.lines);
+        self.held.extend(part.held);
+        self.disputes.extend(part.disputes);
+        self.sort();
     }
 }
 

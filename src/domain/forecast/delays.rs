@@ -201,6 +201,19 @@ impl DelayTable {
         self.portfolio.add(days_late, count);
     }
 
+    /// Replaces one customer's history (an incremental refresh read it again).
+    pub fn set_customer(&mut self, customer: CustomerId, history: DelayHistogram) {
+        if let Some(old) = self.customers.remove(&customer) {
+            for (&days, &count) in &old.counts {
+                self.portfolio.remove(days, count);
+            }
+        }
+        if !history.is_empty() {
+            self.portfolio.merge(&history);
+            self.customers.insert(customer, history);
+        }
+    }
+
     pub fn portfolio(&self) -> &DelayHistogram {
         &self.portfolio
     }

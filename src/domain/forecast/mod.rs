@@ -22,7 +22,7 @@ pub mod scenario;
 #[cfg(test)]
 mod tests;
 
-pub use delays::{DelayEstimate, DelayModel, DelayTable};
+pub use delays::{DelayEstimate, DelayHistogram, DelayModel, DelayTable};
 pub use engine::{Forecast, ForecastInputs, NetCash, ScenarioForecast, compute};
 pub use inputs::{
     AccountPosition, BalanceSource, Commitment, CommitmentKind, ForecastParams, ItemKey,

@@ -263,6 +263,13 @@ impl Assessment {
     }
 }
 
+/// Whether the concentration rule fires for this customer against this portfolio: the one
+/// rule that reads the portfolio, so a customer whose own facts did not change needs a new
+/// assessment when the portfolio total moves only if it fired before or fires now.
+pub fn concentrated(facts: &CustomerFacts, portfolio: &PortfolioFacts, s: &SignalSettings) -> bool {
+    rules::concentration(facts, portfolio, s).is_some()
+}
+
 /// Runs every rule on one customer.
 pub fn assess(
     facts: &CustomerFacts,

@@ -258,7 +258,11 @@ fn silence(f: &CustomerFacts, s: &SignalSettings) -> Option<Signal> {
     )
 }
 
-fn concentration(f: &CustomerFacts, p: &PortfolioFacts, s: &SignalSettings) -> Option<Signal> {
+pub(super) fn concentration(
+    f: &CustomerFacts,
+    p: &PortfolioFacts,
+    s: &SignalSettings,
+) -> Option<Signal> {
     let t = &s.concentration;
     if p.total_exposure <= Decimal::ZERO || f.exposure <= Decimal::ZERO {
         return None;

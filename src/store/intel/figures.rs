@@ -4,7 +4,7 @@ use super::Params;
 use super::history::{
     bank_position, daily_sales, for_each_paid_invoice, payables_due, sum_between,
 };
-use crate::domain::ageing::days_past_due;
+use crate::domain::ageing::{OpenItem, days_past_due};
 use crate::domain::figures::{
     CeiInputs, FigureSettings, KeyFigures, Lateness, NetCash, PeriodSales, UnpaidCost, cei,
     countback_periods, dso_countback, dso_simple, net_cash, ratio, sales_to_recover,
@@ -68,40 +68,129 @@ pub fn net_cash_as_of(
     ))
 }
 
-pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResult<KeyFigures> {
-    let mut open = Decimal::ZERO;
-    let mut overdue = Decimal::ZERO;
-    let mut current = Decimal::ZERO;
-    let mut costliest: Vec<(Decimal, i64, i64, String, i64)> = Vec::new();
-    for_each_open_item(conn, as_of, p.default_terms_days, None, |item| {
-        open += item.open;
+/// Open, overdue and not yet due receivables, and the costliest overdue invoices, from
+/// open items given in any order.
+#[derive(Default)]
+struct OpenTotals {
+    open: Decimal,
+    overdue: Decimal,
+    current: Decimal,
+    /// (open, invoice, customer, number, days late), largest first, then by invoice id.
+    costliest: Vec<(Decimal, i64, i64, String, i64)>,
+}
+
+impl OpenTotals {
+    fn add(&mut self, item: &OpenItem, as_of: NaiveDate) {
+        self.open += item.open;
         let late = days_past_due(as_of, item.due_date);
         if item.kind == InvoiceKind::Invoice && late > 0 {
-            overdue += item.open;
-            // A short list kept sorted: only the largest overdue invoices are kept.
-            if costliest.len() < COSTLIEST || costliest.last().is_some_and(|l| l.0 < item.open) {
-                costliest.push((
+            self.overdue += item.open;
+            // A short list kept sorted; the id breaks ties so that the order items come
+            // in (a scan, or the kept gather) does not matter.
+            let better = |l: &(Decimal, i64, i64, String, i64)| {
+                (item.open, std::cmp::Reverse(item.invoice_id)) > (l.0, std::cmp::Reverse(l.1))
+            };
+            if self.costliest.len() < COSTLIEST || self.costliest.last().is_some_and(better) {
+                self.costliest.push((
                     item.open,
                     item.invoice_id,
                     item.customer_id,
-                    item.number,
+                    item.number.clone(),
                     late,
                 ));
-                costliest.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-                costliest.truncate(COSTLIEST);
+                self.costliest
+                    .sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+                self.costliest.truncate(COSTLIEST);
             }
         } else {
-            current += item.open;
+            self.current += item.open;
         }
-    })?;
+    }
+}
 
+/// Where the sales the key figures read start (exclusive): the oldest countback month, the
+/// CEI period or the last 90 days, whichever is earliest.
+pub(super) fn sales_window(p: &Params, as_of: NaiveDate) -> NaiveDate {
     let periods = countback_periods(as_of, COUNTBACK_MONTHS);
     let oldest = periods.last().map_or(as_of, |(s, _)| *s);
     let cei_start = as_of - Duration::days(i64::from(p.figures.cei_period_days));
-    let from = oldest.min(cei_start).min(as_of - Duration::days(90)) - Duration::days(1);
-    let daily = daily_sales(conn, from, as_of)?;
-    let countback = period_sales(&daily, &periods);
-    let sales_90 = sum_between(&daily, as_of - Duration::days(89), as_of);
+    oldest.min(cei_start).min(as_of - Duration::days(90)) - Duration::days(1)
+}
+
+pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResult<KeyFigures> {
+    let mut totals = OpenTotals::default();
+    for_each_open_item(conn, as_of, p.default_terms_days, None, |item| {
+        totals.add(&item, as_of)
+    })?;
+    let daily = daily_sales(conn, sales_window(p, as_of), as_of)?;
+    let cei_start = as_of - Duration::days(i64::from(p.figures.cei_period_days));
+    let mut opening = Decimal::ZERO;
+    for_each_open_item(conn, cei_start, p.default_terms_days, None, |item| {
+        opening += item.open;
+    })?;
+    let lateness_start = as_of
+        .checked_sub_months(Months::new(p.figures.lateness_months))
+        .unwrap_or(NaiveDate::MIN);
+    let mut lateness = Lateness::default();
+    for_each_paid_invoice(
+        conn,
+        as_of,
+        lateness_start + Duration::days(1),
+        p.default_terms_days,
+        None,
+        |paid| lateness.add(paid.amount, paid.days_late()),
+    )?;
+    let names = customer_names(conn)?;
+    assemble(conn, p, as_of, totals, &daily, opening, lateness, |c| {
+        names.get(&c).map(|n| n.1.clone())
+    })
+}
+
+/// The key figures from a cockpit's kept intelligence (`Live`, refreshed by the caller) as
+/// of its date: the open items of its gather, its lateness, and the kept sales and CEI
+/// opening. Equal to `key_figures` on the same data (tests/intel_refresh.rs).
+pub fn key_figures_live(
+    conn: &Connection,
+    p: &Params,
+    live: &mut super::Live,
+) -> StoreResult<KeyFigures> {
+    let as_of = live.gathered.as_of;
+    let mut totals = OpenTotals::default();
+    for b in live.gathered.bundles.values() {
+        for item in &b.open_items {
+            totals.add(item, as_of);
+        }
+    }
+    let lateness = live.gathered.lateness;
+    let kept = live.kept(conn, p)?;
+    let (daily, opening) = (kept.daily.clone(), kept.opening());
+    let g = &live.gathered;
+    assemble(conn, p, as_of, totals, &daily, opening, lateness, |c| {
+        g.bundles.get(&c).map(|b| b.row.name.clone())
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn assemble(
+    conn: &Connection,
+    p: &Params,
+    as_of: NaiveDate,
+    totals: OpenTotals,
+    daily: &BTreeMap<NaiveDate, Decimal>,
+    opening: Decimal,
+    lateness: Lateness,
+    name: impl Fn(i64) -> Option<String>,
+) -> StoreResult<KeyFigures> {
+    let OpenTotals {
+        open,
+        overdue,
+        current,
+        costliest,
+    } = totals;
+    let periods = countback_periods(as_of, COUNTBACK_MONTHS);
+    let cei_start = as_of - Duration::days(i64::from(p.figures.cei_period_days));
+    let countback = period_sales(daily, &periods);
+    let sales_90 = sum_between(daily, as_of - Duration::days(89), as_of);
     let dso = dso_countback(open, &countback);
     // Only the periods the countback used are worth showing.
     let used = countback
@@ -115,41 +204,20 @@ pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResu
         })
         .collect();
 
-    let mut opening = Decimal::ZERO;
-    for_each_open_item(conn, cei_start, p.default_terms_days, None, |item| {
-        opening += item.open;
-    })?;
     let cei_inputs = CeiInputs {
         opening_receivables: opening,
-        period_sales: sum_between(&daily, cei_start + Duration::days(1), as_of),
+        period_sales: sum_between(daily, cei_start + Duration::days(1), as_of),
         closing_receivables: open,
         closing_current: current,
     };
 
-    let lateness_start = as_of
-        .checked_sub_months(Months::new(p.figures.lateness_months))
-        .unwrap_or(NaiveDate::MIN);
-    let mut lateness = Lateness::default();
-    for_each_paid_invoice(
-        conn,
-        as_of,
-        lateness_start + Duration::days(1),
-        p.default_terms_days,
-        None,
-        |paid| lateness.add(paid.amount, paid.days_late()),
-    )?;
-
-    let names = customer_names(conn)?;
     let costliest_unpaid = costliest
         .into_iter()
         .map(
             |(amount, invoice_id, customer_id, number, days_late)| UnpaidCost {
                 invoice_id,
                 customer_id,
-                customer: names
-                    .get(&customer_id)
-                    .map(|n| n.1.clone())
-                    .unwrap_or_default(),
+                customer: name(customer_id).unwrap_or_default(),
                 number,
                 days_late,
                 open: amount,

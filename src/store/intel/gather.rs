@@ -22,7 +22,7 @@ use crate::store::{StoreError, StoreResult, date_from_sql, date_to_sql};
 use chrono::{Duration, Months, NaiveDate};
 use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 #[derive(Debug, Clone)]
 pub struct Bundle {
@@ -34,6 +34,9 @@ pub struct Bundle {
     pub lateness: Lateness,
     pub state: DunningState,
     pub unmatched_credit: Option<UnmatchedCredit>,
+    /// Open invoices flagged disputed by a dispute row rather than by the export: the
+    /// forecast, read from the kept items, counts only the export's flag as disputed.
+    pub disputed_by_row: Vec<crate::domain::model::InvoiceId>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,25 +81,39 @@ fn read_globals(
 
 /// The facts that come from the directory, the bank lines and the ratings, for every
 /// bundle (in customer order: a SIREN shared by two customers rates the first one only).
+/// Returns the customers whose facts these changed.
 fn apply_globals(
     bundles: &mut BTreeMap<CustomerId, Bundle>,
     g: &Globals,
     dir: &PayerDirectory,
     p: &Params,
     as_of: NaiveDate,
-) {
+) -> BTreeSet<CustomerId> {
     let new_since = as_of - Duration::days(i64::from(p.signals.changed_payer_account.within_days));
     let mut rated: HashSet<&str> = HashSet::new();
+    let mut moved = BTreeSet::new();
     for (id, b) in bundles.iter_mut() {
-        b.facts.reversals = g.bank.reversals.get(id).cloned().unwrap_or_default();
-        b.facts.new_payer_accounts = dir.new_accounts(*id, new_since);
-        b.facts.rating = b.row.siren.as_ref().and_then(|s| {
+        let reversals = g.bank.reversals.get(id).cloned().unwrap_or_default();
+        let accounts = dir.new_accounts(*id, new_since);
+        let rating = b.row.siren.as_ref().and_then(|s| {
             let s = s.trim();
             let fact = g.ratings.get_key_value(s)?;
             rated.insert(fact.0.as_str()).then(|| fact.1.clone())
         });
-        b.unmatched_credit = g.bank.unmatched.get(id).cloned();
+        let unmatched = g.bank.unmatched.get(id).cloned();
+        if b.facts.reversals != reversals
+            || b.facts.new_payer_accounts != accounts
+            || b.facts.rating != rating
+            || b.unmatched_credit != unmatched
+        {
+            moved.insert(*id);
+        }
+        b.facts.reversals = reversals;
+        b.facts.new_payer_accounts = accounts;
+        b.facts.rating = rating;
+        b.unmatched_credit = unmatched;
     }
+    moved
 }
 
 /// Each customer's own part of the bundle: its row, dunning state, open items, paid
@@ -139,6 +156,7 @@ fn customer_bundles(
                 open_items: Vec::new(),
                 lateness: Lateness::default(),
                 state,
+                disputed_by_row: Vec::new(),
             },
         );
     }
@@ -157,8 +175,10 @@ fn customer_bundles(
                 .disputes
                 .iter()
                 .any(|d| d.invoice_id == item.invoice_id)
+                && !item.disputed
             {
                 item.disputed = true;
+                b.disputed_by_row.push(item.invoice_id);
             }
             b.facts.exposure += item.open;
             if item.kind == InvoiceKind::Invoice && item.due_date < as_of {
@@ -252,7 +272,7 @@ pub fn gather(
     let dir = payer_directory(conn, as_of, &rows, only)?;
     let globals = read_globals(conn, p, as_of, &dir)?;
     let mut bundles = customer_bundles(conn, p, as_of, scope, rows)?;
-    apply_globals(&mut bundles, &globals, &dir, p, as_of);
+    let _ = apply_globals(&mut bundles, &globals, &dir, p, as_of);
 
     let total_open = match only {
         // Every customer is here: the portfolio is the sum of their exposures.
@@ -304,24 +324,37 @@ pub fn refresh(
     as_of: NaiveDate,
     g: &mut Gathered,
 ) -> StoreResult<Refreshed> {
+    Ok(refresh_touched(conn, p, as_of, g)?.0)
+}
+
+/// Like `refresh`, and says which bundles differ from before: the customers read again and
+/// those whose bank-line or rating facts moved (meaningful with `Refreshed::Customers`).
+pub fn refresh_touched(
+    conn: &Connection,
+    p: &Params,
+    as_of: NaiveDate,
+    g: &mut Gathered,
+) -> StoreResult<(Refreshed, BTreeSet<CustomerId>)> {
     let marks = Marks::read(conn)?;
-    let (Some(old), Some(dir)) = (g.marks.as_ref(), g.dir.as_mut()) else {
+    let everything = |g: &mut Gathered, marks| -> StoreResult<(Refreshed, BTreeSet<CustomerId>)> {
         *g = gather_marked(conn, p, as_of, marks)?;
-        return Ok(Refreshed::Everything);
+        Ok((Refreshed::Everything, BTreeSet::new()))
+    };
+    let (Some(old), Some(_)) = (g.marks.as_ref(), g.dir.as_ref()) else {
+        return everything(g, marks);
     };
     if g.as_of != as_of {
-        *g = gather_marked(conn, p, as_of, marks)?;
-        return Ok(Refreshed::Everything);
+        return everything(g, marks);
     }
     if *old == marks {
-        return Ok(Refreshed::Unchanged);
+        return Ok((Refreshed::Unchanged, BTreeSet::new()));
     }
     let changed = match old.changed_customers(conn, &marks)? {
         Some(c) if c.customers.len() <= g.bundles.len() / 4 + 16 => c,
-        _ => {
-            *g = gather_marked(conn, p, as_of, marks)?;
-            return Ok(Refreshed::Everything);
-        }
+        _ => return everything(g, marks),
+    };
+    let Some(dir) = g.dir.as_mut() else {
+        return everything(g, marks);
     };
     let ids: Vec<CustomerId> = changed.customers.iter().copied().collect();
     let json = serde_json::to_string(&ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
@@ -341,7 +374,8 @@ pub fn refresh(
         g.bundles.remove(id);
     }
     g.bundles.extend(fresh);
-    apply_globals(&mut g.bundles, &globals, dir, p, as_of);
+    let mut touched = apply_globals(&mut g.bundles, &globals, dir, p, as_of);
+    touched.extend(ids.iter().copied());
     g.portfolio.total_exposure = g.bundles.values().map(|b| b.facts.exposure).sum();
     let mut lateness = Lateness::default();
     for b in g.bundles.values() {
@@ -350,7 +384,7 @@ pub fn refresh(
     g.lateness = lateness;
     g.newest_bank_data = globals.newest_bank_data;
     g.marks = Some(marks);
-    Ok(Refreshed::Customers(ids.len()))
+    Ok((Refreshed::Customers(ids.len()), touched))
 }
 
 /// A whole-portfolio gather that remembers where the change log stood, for `refresh`. The

@@ -7,6 +7,8 @@
 //! - [`queue::build_queue`] (today's queue, with scripts rendered)
 //! - [`outcomes::record_outcome`], [`outcomes::undo_last_outcome`], [`outcomes::history`]
 //! - [`view::customer_view`] (everything about one customer)
+//! - [`Live`]: what a cockpit keeps (gather, assessments, queue, the key figures' and the
+//!   forecast's own reads), refreshed for the changed customers after a write
 //! - [`customers::find_customer`]
 
 pub mod changes;
@@ -14,6 +16,8 @@ pub mod customers;
 pub mod figures;
 pub mod gather;
 mod history;
+mod kept;
+pub mod live;
 pub mod outcomes;
 mod payers;
 pub mod queue;
@@ -22,7 +26,8 @@ pub mod state;
 pub mod view;
 
 pub use changes::Marks;
-pub use gather::{Bundle, Gathered, Refreshed, gather, gather_marked, refresh};
+pub use gather::{Bundle, Gathered, Refreshed, gather, gather_marked, refresh, refresh_touched};
+pub use live::Live;
 
 use crate::config::Settings;
 use crate::domain::ageing::Buckets;

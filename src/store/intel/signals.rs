@@ -16,15 +16,27 @@ pub fn assess_gathered(g: &Gathered, p: &Params) -> Vec<Assessment> {
         .bundles
         .values()
         .map(|b| assess(&b.facts, &g.portfolio, p.signals, g.as_of))
-        .filter(|a| !a.signals.is_empty() || a.exposure != Decimal::ZERO)
+        .filter(shown)
         .collect();
+    sort_assessments(&mut out);
+    out
+}
+
+/// Whether an assessment is listed: it has a signal or something owed.
+pub(super) fn shown(a: &Assessment) -> bool {
+    !a.signals.is_empty() || a.exposure != Decimal::ZERO
+}
+
+/// Riskiest first, then by exposure, then by name; the id settles the rest, so that a list
+/// mended in place (`live`) comes out in a fresh list's order.
+pub(super) fn sort_assessments(out: &mut [Assessment]) {
     out.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
             .then(b.exposure.cmp(&a.exposure))
             .then(a.name.cmp(&b.name))
+            .then(a.customer_id.cmp(&b.customer_id))
     });
-    out
 }
 
 pub fn assess_all(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResult<Vec<Assessment>> {

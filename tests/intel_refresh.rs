@@ -293,6 +293,16 @@ fn refresh_equals_a_fresh_gather_after_every_kind_of_write() {
         Refreshed::Customers(2)
     );
 
+    // A customer written again as it is (an invoice file naming its customers) marks nothing.
+    sql(
+        &mut store,
+        &format!("UPDATE customers SET name = name, credit_limit_minor = 100 WHERE id = {c3}"),
+    );
+    assert_eq!(
+        check(&store, &p, &mut g, "a customer written again unchanged"),
+        Refreshed::Unchanged
+    );
+
     // A deletion cannot be told apart from a reused id: everything is read again.
     sql(
         &mut store,

@@ -540,4 +540,25 @@ CREATE UNIQUE INDEX imports_blake3 ON imports(blake3);
 "#,
     // 9: the first payment day of each invoice, kept with the settled day; open invoices in a covering index. See `schema_paid`.
     super::schema_paid::STEP,
+    // 10: an update that changes nothing in a customer's row (an invoice file names its
+    // customers, and the import writes them again as they are) no longer marks the customer
+    // for the cockpit's refresh: it would read its payer accounts and sales again for nothing.
+    // Every column is compared: a column added to `customers` later must be added here.
+    r#"
+DROP TRIGGER customers_intel_update;
+CREATE TRIGGER customers_intel_update AFTER UPDATE ON customers
+WHEN OLD.id IS NOT NEW.id OR OLD.code IS NOT NEW.code OR OLD.name IS NOT NEW.name
+  OR OLD.siren IS NOT NEW.siren OR OLD.vat_id IS NOT NEW.vat_id OR OLD.email IS NOT NEW.email
+  OR OLD.phone IS NOT NEW.phone OR OLD.contact_name IS NOT NEW.contact_name
+  OR OLD.payment_terms_days IS NOT NEW.payment_terms_days
+  OR OLD.credit_limit_minor IS NOT NEW.credit_limit_minor OR OLD.currency IS NOT NEW.currency
+  OR OLD.segment IS NOT NEW.segment OR OLD.professional IS NOT NEW.professional
+  OR OLD.contractual_rate IS NOT NEW.contractual_rate
+BEGIN
+    INSERT INTO intel_dirty(customer_id, seq)
+    SELECT id, (SELECT COALESCE(MAX(seq), 0) + 1 FROM intel_dirty)
+    FROM customers WHERE id IN (OLD.id, NEW.id)
+    ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
+END;
+"#,
 ];

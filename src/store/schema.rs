@@ -540,4 +540,7 @@ CREATE UNIQUE INDEX imports_blake3 ON imports(blake3);
 "#,
     // 9: the first payment day of each invoice, kept with the settled day; open invoices in a covering index. See `schema_paid`.
     super::schema_paid::STEP,
+    // 10: the cockpit's start views, a derived cache keyed by the data, date, settings and
+    // language. See `schema_snapshot`.
+    super::schema_snapshot::STEP,
 ];

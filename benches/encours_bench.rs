@@ -359,11 +359,14 @@ fn intel_rows(size: &Size, settings: &Settings, conn: &Connection) {
 }
 
 fn ui_rows(size: &Size, settings: &Settings, db: &Path) {
-    let (first, full, text) = ui::start_samples(db, settings, size.runs);
+    let (_, cold, cold_text) = ui::start_samples(db, settings, size.runs, true);
+    let (first, full, text) = ui::start_samples(db, settings, size.runs, false);
     assert!(
         text.contains("Aged receivables"),
         "overview not drawn:\n{text}"
     );
+    // The snapshot must draw exactly what the computation draws.
+    assert_eq!(text, cold_text, "a start from the snapshot differs");
     report(
         size.name,
         "cockpit start to first frame (in-process, 200x50, panes loading)",
@@ -375,6 +378,13 @@ fn ui_rows(size: &Size, settings: &Settings, db: &Path) {
         size.name,
         "cockpit start to first full frame (in-process, 200x50, all four panes)",
         &full,
+        None,
+        "start views' snapshot filed",
+    );
+    report(
+        size.name,
+        "cockpit start to first full frame, cold (no snapshot: computes and files it)",
+        &cold,
         None,
         "",
     );

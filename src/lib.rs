@@ -36,7 +36,11 @@
 //! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject.
 //! - [`app`]: the cockpit's state. Screens are plain data, key presses become `Msg`s, `update`
 //!   returns `Effect`s (loads, writes, and the claim of the call-list line being worked);
-//!   data comes through the [`app::source::DataSource`] trait.
+//!   data comes through the [`app::source::DataSource`] trait. Its store implementation keeps
+//!   the start views (overview, signals, queue, forecast) in `view_snapshots`, a derived cache
+//!   keyed by the data's marks, the date, the settings and the language
+//!   (`app::store_source::snapshot`), filed by the cockpit and by `encours watch`: a start on
+//!   unchanged data needs no gather.
 //! - [`ui`]: `render(frame, &app)` and nothing else; tables build only the rows in view.
 //! - [`runtime`]: terminal set-up and restore (panics included), the event loop, the worker
 //!   thread that runs effects, the watcher; the only place, with [`cli`], that reads the clock.

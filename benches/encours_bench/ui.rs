@@ -94,11 +94,33 @@ pub const KEYS: &[&str] = &[
     "1", "2", "G", "g", "enter", "esc", "3", "enter", "esc", "1",
 ];
 
-/// (first frame, first full frame) over `runs` starts, and the full frame's text.
-pub fn start_samples(db: &Path, settings: &Settings, runs: usize) -> (Stats, Stats, String) {
+/// Empties the start views' snapshot: the next start computes them (and files them).
+pub fn forget_snapshot(db: &Path) {
+    open(db)
+        .conn()
+        .execute("DELETE FROM view_snapshots", [])
+        .unwrap();
+}
+
+/// (first frame, first full frame) over `runs` starts, and the full frame's text. `cold`:
+/// each start finds no snapshot of the start views (as the first start after an import
+/// with no `encours watch` running); otherwise each finds the one the previous start filed.
+pub fn start_samples(
+    db: &Path,
+    settings: &Settings,
+    runs: usize,
+    cold: bool,
+) -> (Stats, Stats, String) {
     let mut text = String::new();
     let (mut firsts, mut fulls) = (Vec::new(), Vec::new());
+    if !cold {
+        // Files the snapshot, as an earlier start or `encours watch` would have.
+        start(db, settings, 200, 50);
+    }
     for _ in 0..runs.max(1) {
+        if cold {
+            forget_snapshot(db);
+        }
         let (c, first, full) = start(db, settings, 200, 50);
         text = c.text();
         firsts.push(first);

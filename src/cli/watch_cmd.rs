@@ -3,6 +3,7 @@
 //! after the file being imported, if any, is filed away.
 
 use super::{Context, anyhow_like};
+use crate::app::store_source::{SourceSettings, StoreSource};
 use crate::config::WatchMode;
 use crate::inbox::{
     Clock, Inbox, InboxConfig, InboxEvent, InboxOutcome, StoreIngest, Watcher, WatcherConfig,
@@ -59,6 +60,36 @@ fn log(event: &InboxEvent) {
     }
 }
 
+/// The cockpit's day: the pretended one when `--today` (or ENCOURS_TODAY) pins it, else
+/// the clock's, which moves at midnight while the watcher runs.
+fn today(ctx: &Context) -> chrono::NaiveDate {
+    if ctx.today != ctx.now.date() {
+        ctx.today
+    } else {
+        chrono::Local::now().date_naive()
+    }
+}
+
+/// Files the cockpit's start views for `as_of` (`StoreSource::refresh_snapshot`) on a
+/// connection of its own, dropped after: the watcher keeps no gather in memory between
+/// imports. A failure is only a line on stderr: the next cockpit start computes the views.
+fn refresh_start_views(ctx: &Context, as_of: chrono::NaiveDate) {
+    let done = (|| -> anyhow_like::Result<bool> {
+        let settings = SourceSettings::from_settings(&ctx.settings, ctx.lang)?;
+        let source = StoreSource::new(ctx.open_store()?, settings)
+            .with_operator(&ctx.who, || chrono::Local::now().naive_local());
+        Ok(source.refresh_snapshot(as_of)?)
+    })();
+    match done {
+        Ok(true) => println!("{} start views ready for {as_of}", stamp()),
+        Ok(false) => eprintln!(
+            "{} start views for {as_of} not saved (the database was busy): the next start computes them",
+            stamp()
+        ),
+        Err(e) => eprintln!("{} start views for {as_of} not saved: {e}", stamp()),
+    }
+}
+
 pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
     let mut settings = ctx.settings.clone();
     if let Some(mode) = &args.mode {
@@ -91,6 +122,12 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
         let mut inbox = Inbox::open(inbox_config, ingest)?;
         let events = inbox.run_once()?;
         let mut troubles = 0;
+        if events
+            .iter()
+            .any(|e| matches!(e.outcome, InboxOutcome::Imported(_)))
+        {
+            refresh_start_views(ctx, today(ctx));
+        }
         for event in &events {
             log(event);
             if matches!(
@@ -114,11 +151,28 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
         watcher.mode(),
         ctx.db_path.display()
     );
+    // The views for the day the watcher starts on, then after each import and when the
+    // day changes: the next cockpit start finds them ready.
+    // A burst of files (a month of statements) is refreshed for once, when it is over.
+    let mut day = today(ctx);
+    let mut stale = true;
     while !STOP.load(Ordering::SeqCst) {
         match events.recv_timeout(Duration::from_millis(200)) {
-            Ok(event) => log(&event),
+            Ok(event) => {
+                log(&event);
+                stale |= matches!(event.outcome, InboxOutcome::Imported(_));
+                continue;
+            }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
             Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => break,
+        }
+        if today(ctx) != day {
+            day = today(ctx);
+            stale = true;
+        }
+        if stale {
+            stale = false;
+            refresh_start_views(ctx, day);
         }
     }
     println!("{} stopping: finishing the current file", stamp());

@@ -17,6 +17,7 @@ pub mod matching;
 mod row_text;
 pub mod schema;
 mod schema_paid;
+mod schema_snapshot;
 pub mod test_hooks;
 
 use chrono::{NaiveDate, NaiveDateTime};
@@ -301,6 +302,25 @@ impl Store {
                 Err(e) => return Err(e.into()),
             }
         }
+    }
+
+    /// Runs `f` in a write transaction only if the lock is free at once: for a derived
+    /// cache written on the way by a reader, which must neither wait for another writer nor
+    /// fail the read. Takes `&self` because readers hold the store shared.
+    pub fn try_write_now<T>(
+        &self,
+        f: impl FnOnce(&rusqlite::Transaction<'_>) -> StoreResult<T>,
+    ) -> StoreResult<T> {
+        if self.read_only {
+            return Err(StoreError::ReadOnly);
+        }
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let begun = Transaction::new_unchecked(&self.conn, TransactionBehavior::Immediate);
+        self.conn.busy_timeout(BUSY_TIMEOUT)?;
+        let tx = begun?;
+        let value = f(&tx)?;
+        tx.commit()?;
+        Ok(value)
     }
 
     /// Runs `f` in a `BEGIN IMMEDIATE` transaction: committed if it returns Ok, rolled back

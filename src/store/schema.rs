@@ -561,4 +561,7 @@ BEGIN
     ON CONFLICT(customer_id) DO UPDATE SET seq = excluded.seq;
 END;
 "#,
+    // 11: the cockpit's start views, a derived cache keyed by the data, date, settings and
+    // language. See `schema_snapshot`.
+    super::schema_snapshot::STEP,
 ];

@@ -8,7 +8,7 @@ use crate::app::views::*;
 use crate::domain::dunning::Channel as DChannel;
 use crate::domain::dunning::outcome::{Instalment, Outcome as IOutcome, PromiseState, Stamp};
 use crate::domain::dunning::queue::{LineFlag, Queue};
-use crate::domain::model::CustomerId;
+use crate::domain::model::{CustomerId, InvoiceId};
 use crate::domain::signals::Assessment;
 use crate::store::intel::{Live, Params, outcomes, view};
 use crate::store::{Actor, Store, claims};
@@ -101,14 +101,19 @@ fn channel(c: DChannel) -> Channel {
     }
 }
 
-pub(super) fn queue_view(
-    i: &Intel,
-    s: &SourceSettings,
-    conn: &Connection,
-    now: NaiveDateTime,
-    me: &str,
-) -> SourceResult<QueueView> {
-    let claims = claims::active(conn, now)?;
+fn domain_channel(c: Channel) -> DChannel {
+    match c {
+        Channel::Email => DChannel::Email,
+        Channel::Phone => DChannel::Phone,
+        Channel::Letter => DChannel::Letter,
+        Channel::RegisteredLetter => DChannel::RegisteredLetter,
+        Channel::Escalation => DChannel::Escalation,
+    }
+}
+
+/// Today's queue as the screen shows it, with no line claimed: claims are live data, laid
+/// over by [`overlay_claims`] for each reader (the view may be kept in a snapshot).
+pub(super) fn queue_view(i: &Intel, s: &SourceSettings) -> QueueView {
     let q = &i.live.queue;
     let lines = q
         .lines
@@ -143,10 +148,7 @@ pub(super) fn queue_view(
                 LineFlag::HeldByPromise { until, .. } => Some(*until),
                 _ => None,
             }),
-            claimed_by: claims
-                .iter()
-                .find(|c| c.customer_id == l.customer_id && c.who != me)
-                .map(|c| format!("{}@{}", c.who, c.host)),
+            claimed_by: None,
         })
         .collect();
     let disputed = q
@@ -166,20 +168,74 @@ pub(super) fn queue_view(
     } else {
         None
     };
-    Ok(QueueView {
+    QueueView {
         lines,
         disputed,
         stale_bank_data,
         notice,
-    })
+    }
 }
 
-/// The stamp of the customer's line in today's queue (empty outside the queue).
-pub(super) fn stamp_for(q: &Queue, customer: CustomerId) -> Stamp {
+/// Marks the lines someone other than `me` holds at `now`.
+pub(super) fn overlay_claims(
+    view: &mut QueueView,
+    conn: &Connection,
+    now: NaiveDateTime,
+    me: &str,
+) -> SourceResult<()> {
+    let claims = claims::active(conn, now)?;
+    for l in &mut view.lines {
+        l.claimed_by = claims
+            .iter()
+            .find(|c| c.customer_id == l.customer_id && c.who != me)
+            .map(|c| format!("{}@{}", c.who, c.host));
+    }
+    Ok(())
+}
+
+/// What recording an outcome needs of the customer's line in today's queue: its stamp,
+/// the invoice a dispute without a named one covers (the most overdue), and what it has at
+/// stake. Read from the kept queue or from a queue view alike (tests hold both equal).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub(super) struct LineFacts {
+    pub stamp: Stamp,
+    pub most_late: Option<InvoiceId>,
+    pub at_stake: Decimal,
+}
+
+pub(super) fn facts_from_queue(q: &Queue, customer: CustomerId) -> LineFacts {
     q.lines
         .iter()
         .find(|l| l.customer_id == customer)
-        .map(|l| l.stamp())
+        .map(|l| LineFacts {
+            stamp: l.stamp(),
+            most_late: l
+                .invoices
+                .iter()
+                .max_by_key(|i| i.days_late)
+                .map(|i| i.invoice_id),
+            at_stake: l.cash_at_stake,
+        })
+        .unwrap_or_default()
+}
+
+pub(super) fn facts_from_view(q: &QueueView, customer: CustomerId) -> LineFacts {
+    q.lines
+        .iter()
+        .find(|l| l.customer_id == customer)
+        .map(|l| LineFacts {
+            stamp: Stamp {
+                level: Some(l.level),
+                channel: Some(domain_channel(l.channel)),
+                invoices: l.invoices.iter().map(|i| i.invoice_id).collect(),
+            },
+            most_late: l
+                .invoices
+                .iter()
+                .max_by_key(|i| i.days_late)
+                .map(|i| i.invoice_id),
+            at_stake: l.at_stake,
+        })
         .unwrap_or_default()
 }
 
@@ -206,15 +262,12 @@ fn plan_instalments(detail: &str, total: Decimal, today: NaiveDate) -> Vec<Insta
 }
 
 /// The app's outcome in the terms `store::intel` records. A dispute without a named invoice
-/// covers the line's oldest invoice; a plan splits what the line has at stake.
+/// covers the line's most overdue invoice; a plan splits what the line has at stake.
 pub(super) fn to_intel(
     outcome: &Outcome,
-    stamp: &Stamp,
-    q: &Queue,
-    customer: CustomerId,
+    line: &LineFacts,
     today: NaiveDate,
 ) -> SourceResult<IOutcome> {
-    let line = q.lines.iter().find(|l| l.customer_id == customer);
     Ok(match outcome {
         Outcome::Reached => IOutcome::Reached { note: None },
         Outcome::NoAnswer => IOutcome::NoAnswer,
@@ -226,9 +279,8 @@ pub(super) fn to_intel(
         },
         Outcome::Dispute { reason } => {
             let invoice = line
-                .and_then(|l| l.invoices.iter().max_by_key(|i| i.days_late))
-                .map(|i| i.invoice_id)
-                .or_else(|| stamp.invoices.first().copied())
+                .most_late
+                .or_else(|| line.stamp.invoices.first().copied())
                 .ok_or_else(|| {
                     SourceError::Refused("no open invoice in the queue to dispute".into())
                 })?;
@@ -238,7 +290,7 @@ pub(super) fn to_intel(
             }
         }
         Outcome::Plan { detail } => {
-            let total = line.map(|l| l.cash_at_stake).unwrap_or_default();
+            let total = line.at_stake;
             if total <= Decimal::ZERO {
                 return Err(SourceError::Refused(
                     "a plan needs a line with something at stake".into(),

@@ -10,6 +10,7 @@ mod intel;
 mod invoice;
 mod ledger;
 mod matching;
+pub mod snapshot;
 mod writes;
 
 use super::source::{DataSource, Outcome, SourceError, SourceResult};
@@ -73,6 +74,8 @@ pub struct StoreSource {
     /// Bumped by each write here: `PRAGMA data_version` only sees other connections' writes.
     writes: Cell<u64>,
     intel: RefCell<Option<intel::Intel>>,
+    /// What the start views depend on in the settings, digested once (see `snapshot`).
+    settings_digest: [u8; 16],
 }
 
 fn midnight() -> NaiveDateTime {
@@ -81,7 +84,9 @@ fn midnight() -> NaiveDateTime {
 
 impl StoreSource {
     pub fn new(store: Store, settings: SourceSettings) -> StoreSource {
+        let settings_digest = snapshot::settings_digest(&settings);
         StoreSource {
+            settings_digest,
             store,
             settings,
             who: String::new(),
@@ -141,6 +146,59 @@ impl StoreSource {
         }
     }
 
+    /// Whether the kept gather is the one for `as_of` and the data as they are now.
+    fn intel_current(&self, as_of: NaiveDate) -> SourceResult<bool> {
+        let key = (as_of, self.business_version()?, self.writes.get());
+        Ok(self.intel.borrow().as_ref().is_some_and(|i| i.key == key))
+    }
+
+    /// The snapshot key for views computed now: read before computing them.
+    fn snapshot_key(&self, as_of: NaiveDate) -> SourceResult<snapshot::Key> {
+        Ok(snapshot::Key::read(
+            self.store.conn(),
+            as_of,
+            self.settings_digest,
+            self.settings.lang,
+        )?)
+    }
+
+    /// The view from the snapshot when it is the one for `key`, else computed and filed.
+    /// A view is filed only if the snapshot is not already this one; failing to file it
+    /// (read-only, another writer) leaves the computed view standing.
+    fn snapshotted<T: serde::Serialize + serde::de::DeserializeOwned>(
+        &self,
+        kind: snapshot::Kind,
+        key: &snapshot::Key,
+        look: bool,
+        compute: impl FnOnce() -> SourceResult<T>,
+    ) -> SourceResult<T> {
+        let conn = self.store.conn();
+        if look && let Some(view) = snapshot::get(conn, kind, key) {
+            return Ok(view);
+        }
+        let view = compute()?;
+        if !snapshot::is_current(conn, kind, key) {
+            let _ = snapshot::put(&self.store, kind, key, &view);
+        }
+        Ok(view)
+    }
+
+    /// What recording an outcome needs of the customer's line: from the kept gather when it
+    /// is current, else from the queue snapshot for today, else from a gather.
+    fn line_facts(&self, today: NaiveDate, customer: CustomerId) -> SourceResult<intel::LineFacts> {
+        let from_gather =
+            |i: &mut intel::Intel| Ok(intel::facts_from_queue(&i.live.queue, customer));
+        if !self.intel_current(today)? {
+            let key = self.snapshot_key(today)?;
+            if let Some(view) =
+                snapshot::get::<QueueView>(self.store.conn(), snapshot::Kind::Queue, &key)
+            {
+                return Ok(intel::facts_from_view(&view, customer));
+            }
+        }
+        self.with_intel(today, from_gather)
+    }
+
     /// Holds the customer for this operator for `[general] claim_minutes`, in place of the
     /// line they held before; says who holds it when someone else does.
     fn claim_for(&mut self, actor: &Actor, customer: CustomerId) -> SourceResult<Option<String>> {
@@ -153,6 +211,26 @@ impl StoreSource {
             claims::ClaimOutcome::Claimed { .. } => None,
             claims::ClaimOutcome::AlreadyClaimed { who, host, .. } => Some(format!("{who}@{host}")),
         })
+    }
+
+    /// Brings the start views' snapshot up to date for `as_of` (computing what does not
+    /// match); true when all four are filed. `encours watch` calls it after each import and
+    /// at the day's change, so that the next cockpit start finds them.
+    pub fn refresh_snapshot(&self, as_of: NaiveDate) -> SourceResult<bool> {
+        let request = ForecastRequest::default();
+        self.overview(as_of)?;
+        self.signals(as_of)?;
+        self.queue(as_of)?;
+        self.forecast(as_of, &request)?;
+        let key = self.snapshot_key(as_of)?;
+        Ok([
+            snapshot::Kind::Overview,
+            snapshot::Kind::Signals,
+            snapshot::Kind::Queue,
+            snapshot::Kind::Forecast(request.scenario),
+        ]
+        .into_iter()
+        .all(|k| snapshot::is_current(self.store.conn(), k, &key)))
     }
 
     pub fn store(&self) -> &Store {
@@ -168,7 +246,10 @@ impl StoreSource {
 
 impl DataSource for StoreSource {
     fn overview(&self, as_of: NaiveDate) -> SourceResult<OverviewView> {
-        ledger::overview(self.store.conn(), &self.settings, as_of)
+        let key = self.snapshot_key(as_of)?;
+        self.snapshotted(snapshot::Kind::Overview, &key, true, || {
+            ledger::overview(self.store.conn(), &self.settings, as_of)
+        })
     }
 
     fn receivables(&self, as_of: NaiveDate) -> SourceResult<ReceivablesView> {
@@ -186,26 +267,47 @@ impl DataSource for StoreSource {
     }
 
     fn signals(&self, as_of: NaiveDate) -> SourceResult<SignalsView> {
-        self.with_intel(as_of, |i| Ok(intel::signals_view(i, &self.settings)))
+        let key = self.snapshot_key(as_of)?;
+        // A kept gather that is current answers faster than decoding the snapshot.
+        let look = !self.intel_current(as_of)?;
+        self.snapshotted(snapshot::Kind::Signals, &key, look, || {
+            self.with_intel(as_of, |i| Ok(intel::signals_view(i, &self.settings)))
+        })
     }
 
     fn queue(&self, as_of: NaiveDate) -> SourceResult<QueueView> {
         // Claims are stamped on the cockpit's day (see the runtime's worker).
         let now = as_of.and_time((self.clock)().time());
-        self.with_intel(as_of, |i| {
-            intel::queue_view(i, &self.settings, self.store.conn(), now, &self.who)
-        })
+        let key = self.snapshot_key(as_of)?;
+        let look = !self.intel_current(as_of)?;
+        let mut view = self.snapshotted(snapshot::Kind::Queue, &key, look, || {
+            self.with_intel(as_of, |i| Ok(intel::queue_view(i, &self.settings)))
+        })?;
+        intel::overlay_claims(&mut view, self.store.conn(), now, &self.who)?;
+        Ok(view)
     }
 
     fn forecast(&self, as_of: NaiveDate, request: &ForecastRequest) -> SourceResult<ForecastView> {
         // With the intelligence kept (the overview asks for it), the forecast reads its open
         // items and keeps its delay table there; alone, it reads what it needs.
-        if self.intel.borrow().is_some() {
-            return self.with_intel(as_of, |i| {
-                forecast::forecast_live(self.store.conn(), &self.settings, &mut i.live, request)
-            });
+        let compute = || {
+            if self.intel.borrow().is_some() {
+                return self.with_intel(as_of, |i| {
+                    forecast::forecast_live(self.store.conn(), &self.settings, &mut i.live, request)
+                });
+            }
+            forecast::forecast(self.store.conn(), &self.settings, as_of, request)
+        };
+        if !request.pushed.is_empty() {
+            return compute();
         }
-        forecast::forecast(self.store.conn(), &self.settings, as_of, request)
+        let key = self.snapshot_key(as_of)?;
+        self.snapshotted(
+            snapshot::Kind::Forecast(request.scenario),
+            &key,
+            true,
+            compute,
+        )
     }
 
     fn matching(&self, as_of: NaiveDate) -> SourceResult<MatchingView> {
@@ -224,12 +326,9 @@ impl DataSource for StoreSource {
     ) -> SourceResult<()> {
         // The line being worked is today's line in the queue the person sees.
         let today = actor.at.date();
-        let (stamp, mapped) = self.with_intel(today, |i| {
-            let stamp = intel::stamp_for(&i.live.queue, customer);
-            let mapped = intel::to_intel(outcome, &stamp, &i.live.queue, customer, today)?;
-            Ok((stamp, mapped))
-        })?;
-        let done = intel::record(&mut self.store, actor, customer, &mapped, &stamp);
+        let line = self.line_facts(today, customer)?;
+        let mapped = intel::to_intel(outcome, &line, today)?;
+        let done = intel::record(&mut self.store, actor, customer, &mapped, &line.stamp);
         self.wrote();
         done
     }

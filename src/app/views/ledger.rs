@@ -4,9 +4,10 @@ use super::Notice;
 use crate::domain::model::{CustomerId, InvoiceId, InvoiceKind, Segment};
 use chrono::{NaiveDate, NaiveDateTime};
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 
 /// The header line of the overview: the four figures the owner reads first.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Headline {
     /// Bank balances − payables due within 30 days; None without bank data.
     pub net_cash: Option<Decimal>,
@@ -21,7 +22,7 @@ pub struct Headline {
     pub bank_stale: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct AgeingSummary {
     /// Bucket labels as the domain gives them ("not due", "1-30", ...).
     pub labels: Vec<String>,
@@ -33,7 +34,7 @@ pub struct AgeingSummary {
     pub top_overdue: Vec<TopOverdue>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct TopOverdue {
     pub customer_id: CustomerId,
     pub code: String,
@@ -44,7 +45,7 @@ pub struct TopOverdue {
 
 /// The ledger half of the overview; the signals, queue and forecast panes come from their
 /// own views, shared with their screens.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct OverviewView {
     pub as_of: Option<NaiveDate>,
     pub company: String,
@@ -78,7 +79,7 @@ pub struct ReceivablesView {
     pub total_buckets: Vec<Decimal>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct Contact {
     pub name: Option<String>,
     pub email: Option<String>,

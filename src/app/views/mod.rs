@@ -7,6 +7,8 @@
 //!
 //! [`DataSource`]: super::source::DataSource
 
+use serde::{Deserialize, Serialize};
+
 mod ledger;
 mod work;
 
@@ -14,7 +16,7 @@ pub use ledger::*;
 pub use work::*;
 
 /// Why a list is empty or partial, in words the interface translates.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Notice {
     /// This build does not compute it yet (weak signals, queue, forecast or matching before
     /// their modules are merged): the screen says so instead of pretending.

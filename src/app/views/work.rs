@@ -6,9 +6,10 @@ use crate::domain::matching::ScoreComponents;
 use crate::domain::model::{CustomerId, InvoiceId, TransactionId};
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SignalRow {
     pub customer_id: CustomerId,
     pub code: String,
@@ -26,14 +27,14 @@ pub struct SignalRow {
     pub limit_use_percent: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct SignalsView {
     /// Worst grade first.
     pub rows: Vec<SignalRow>,
     pub notice: Option<Notice>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Channel {
     Email,
     Phone,
@@ -42,7 +43,7 @@ pub enum Channel {
     Escalation,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueInvoice {
     pub invoice_id: InvoiceId,
     pub number: String,
@@ -51,7 +52,7 @@ pub struct QueueInvoice {
 }
 
 /// One customer to chase today, at the highest level due among its invoices.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct QueueLine {
     pub customer_id: CustomerId,
     pub code: String,
@@ -76,7 +77,7 @@ pub struct QueueLine {
 }
 
 /// A disputed invoice: never chased, always visible.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DisputedItem {
     pub customer_id: CustomerId,
     pub name: String,
@@ -85,7 +86,7 @@ pub struct DisputedItem {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct QueueView {
     /// In the order to work them.
     pub lines: Vec<QueueLine>,
@@ -101,7 +102,7 @@ impl QueueView {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub enum Scenario {
     #[default]
     Expected,
@@ -120,7 +121,7 @@ impl Scenario {
 
 /// What the person asked of the forecast: a scenario and customers whose receipts are
 /// pushed back.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ForecastRequest {
     pub scenario: Scenario,
     /// (customer, days later).
@@ -128,7 +129,7 @@ pub struct ForecastRequest {
 }
 
 /// One period of the forecast: a day for the first 30 days, then a week.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ForecastPoint {
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -138,7 +139,7 @@ pub struct ForecastPoint {
     pub balance: Decimal,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RiskPeriod {
     pub start: NaiveDate,
     pub end: NaiveDate,
@@ -148,7 +149,7 @@ pub struct RiskPeriod {
 }
 
 /// A customer's expected receipts over the horizon: what a push would move.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CustomerInflow {
     pub customer_id: CustomerId,
     pub name: String,
@@ -158,7 +159,7 @@ pub struct CustomerInflow {
     pub pushed_days: Option<u32>,
 }
 
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ForecastView {
     pub request: ForecastRequest,
     pub opening: Decimal,

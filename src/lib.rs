@@ -31,8 +31,11 @@
 //!   inbox watcher. Bank CSV lines and invoice CSV rows stream from the reader into the writer
 //!   ([`import::BankLineSink`], [`import::invoice_csv::InvoiceSink`], rows read by
 //!   `import::csv_stream`) inside the file's one transaction; other formats come as a batch.
-//!   A load larger than its table sets the table's secondary indexes aside and builds them
-//!   again before committing (`store::import_writer::bulk`).
+//!   The streamed reader runs on a helper thread and hands records over in batches, written
+//!   in file order (`ingest::pipe`), with foreign-key checks off for the write. A load larger
+//!   than its table sets the table's secondary indexes (and the INSERT triggers whose effect
+//!   the writer puts in each row) aside and builds them again before committing
+//!   (`store::import_writer::bulk`).
 //! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject.
 //! - [`app`]: the cockpit's state. Screens are plain data, key presses become `Msg`s, `update`
 //!   returns `Effect`s (loads, writes, and the claim of the call-list line being worked);

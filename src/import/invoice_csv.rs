@@ -147,7 +147,7 @@ pub fn parse_into<S: InvoiceSink>(
         line: 0,
         cells: Vec::new(),
     };
-    let mut seen = Seen::default();
+    let mut seen = Seen::with_capacity(rows);
     let mut key = String::new();
     let mut customers: HashMap<String, NewCustomer> = HashMap::new();
     let mut totals_skipped = 0usize;
@@ -238,6 +238,15 @@ struct Seen {
 }
 
 impl Seen {
+    /// Sized for the file's rows: growing a map of a million entries rehashes it twenty
+    /// times over.
+    fn with_capacity(rows: usize) -> Seen {
+        Seen {
+            first: HashMap::with_capacity_and_hasher(rows, Prehashed::default()),
+            ..Seen::default()
+        }
+    }
+
     /// The line and amount of the first row with this `key` and `kind`, or `None` (and the
     /// row at `start`, line `line`, is now the first). `reread` gives the normalised number,
     /// the kind and the amount of the row starting at a position.

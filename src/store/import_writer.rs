@@ -6,7 +6,7 @@ mod bulk;
 mod invoice;
 mod stream;
 
-pub use bank::{natural_key, transaction_digest};
+pub use bank::{LineFacts, line_facts, natural_key, transaction_digest};
 
 use crate::domain::model::{
     AccountRef, ExternalRating, LedgerSettlement, NewBankTransaction, NewCustomer, NewStatement,
@@ -194,7 +194,8 @@ impl<'c> ImportWriter<'c> {
         for customer in &batch.customers {
             upsert_customer(tx, customer, summary)?;
         }
-        let set_aside = bulk::SetAside::for_load(tx, "invoices", batch.invoices.len())?;
+        let set_aside =
+            bulk::SetAside::for_load(tx, "invoices", batch.invoices.len(), &stream::INVOICE_LOAD)?;
         for invoice in &batch.invoices {
             self.invoices.insert(invoice, import_id, summary)?;
         }
@@ -292,6 +293,20 @@ impl BankLineSink for ImportWriter<'_> {
     fn line(&mut self, statement: usize, line: NewBankTransaction) -> Result<(), WriteError> {
         self.bank
             .line(statement, &line, self.import_id, &mut self.summary)
+    }
+}
+
+impl ImportWriter<'_> {
+    /// A line of statement number `statement`, as [`BankLineSink::line`] with its facts
+    /// worked out beforehand ([`line_facts`]).
+    pub fn bank_line_with(
+        &mut self,
+        statement: usize,
+        line: &NewBankTransaction,
+        facts: LineFacts,
+    ) -> Result<(), WriteError> {
+        self.bank
+            .line_with(statement, line, facts, self.import_id, &mut self.summary)
     }
 }
 

@@ -75,14 +75,26 @@ impl<'c> BankWriter<'c> {
         import_id: i64,
         summary: &mut ImportSummary,
     ) -> Result<(), WriteError> {
+        let facts = line_facts(t, &mut self.scratch);
+        self.line_with(statement, t, facts, import_id, summary)
+    }
+
+    /// [`Self::line`] with the line's [`LineFacts`] already worked out.
+    pub fn line_with(
+        &mut self,
+        statement: usize,
+        t: &NewBankTransaction,
+        facts: LineFacts,
+        import_id: i64,
+        summary: &mut ImportSummary,
+    ) -> Result<(), WriteError> {
         let Some(&(account, ranks)) = self.statements.get(statement) else {
             return Err(WriteError::Store(crate::store::StoreError::Invalid(
                 format!("bank line for statement {statement}, which was not started"),
             )));
         };
-        let amount = minor(t.amount, t.currency, &t.location, "amount")?;
+        let (amount, digest) = facts?;
         let booking = SqlDate::new(t.booking_date);
-        let digest = digest_with(t, amount, &booking, &mut self.scratch);
         let day = julian_day(t.booking_date);
         let rank = self.ranks[ranks].1.next(day, digest);
         let key = natural_key(t.booking_date, digest, rank);
@@ -119,6 +131,18 @@ impl<'c> BankWriter<'c> {
         }
         Ok(())
     }
+}
+
+/// What a bank line's row takes from the line alone: its amount in minor units (or why it
+/// has none) and the digest of its content. Worked out apart from the writes, so that a
+/// pipelined import computes it on its reader thread.
+pub type LineFacts = Result<(i64, [u8; 8]), WriteError>;
+
+/// The [`LineFacts`] of `t`; `scratch` is reused for its normalised remittance.
+pub fn line_facts(t: &NewBankTransaction, scratch: &mut String) -> LineFacts {
+    let amount = minor(t.amount, t.currency, &t.location, "amount")?;
+    let digest = digest_with(t, amount, &SqlDate::new(t.booking_date), scratch);
+    Ok((amount, digest))
 }
 
 /// How many times each line content was seen so far in this file, for one account. Kept per

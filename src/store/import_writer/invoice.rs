@@ -89,13 +89,16 @@ impl<'c> InvoiceWriter<'c> {
             None => self.insert.insert(self.tx.prepare(
                 "INSERT INTO invoices (number, number_key, kind, customer_id, issue_date, due_date,
                     amount_minor, currency, prepaid_minor, disputed, payment_reference,
-                    discount_percent, import_id)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                    discount_percent, import_id, settled_on)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (number, kind) DO NOTHING",
             )?),
         };
         let issue = SqlDate::new(inv.issue_date);
         let due = inv.due_date.map(SqlDate::new);
+        // What the `invoices_settle_insert` trigger writes, written with the row: a load
+        // sets that trigger aside (`bulk::SetAside`), and otherwise it writes the same day.
+        let settled = (amount - prepaid <= 0).then_some(issue.as_str());
         let inserted = insert.execute(params![
             inv.number,
             text::normalise_reference(&inv.number),
@@ -110,6 +113,7 @@ impl<'c> InvoiceWriter<'c> {
             inv.payment_reference,
             inv.discount_percent.map(|d| d.to_string()),
             import_id,
+            settled,
         ])?;
         if inserted == 1 {
             summary.invoices_inserted += 1;

@@ -225,54 +225,54 @@ fn report(
     }
 }
 
-/// Sums of one row of buckets in integer thousandths of a currency unit (every minor unit,
-/// 0, 2 or 3 decimals, is a whole number of them), with the largest number of decimals
-/// seen per bucket. A bucket then becomes the very `Decimal` that adding the items' amounts
-/// one by one gives: the same value, and the same scale (a sum of decimals keeps the
-/// largest scale of its terms).
-#[derive(Clone)]
-struct MinorSums {
+/// Rows of buckets in integer thousandths of a currency unit (every minor unit, 0, 2 or 3
+/// decimals, is a whole number of them), with the largest number of decimals seen per
+/// bucket. A bucket then becomes the very `Decimal` that adding the items' amounts one by
+/// one gives: the same value, and the same scale (a sum of decimals keeps the largest scale
+/// of its terms). All rows live in two flat vectors: one random access per item, not three.
+struct MinorRows {
+    n: usize,
     thousandths: Vec<i128>,
-    /// `None` while the bucket is empty (it stays `Decimal::ZERO`).
-    scale: Vec<Option<u32>>,
-    invoices: usize,
-}
-
-impl MinorSums {
-    fn new(n: usize) -> Self {
-        MinorSums {
-            thousandths: vec![0; n],
-            scale: vec![None; n],
-            invoices: 0,
-        }
-    }
-
-    fn add(&mut self, bucket: usize, thousandths: i128, exponent: u32) {
-        self.thousandths[bucket] += thousandths;
-        self.scale[bucket] = self.scale[bucket].max(Some(exponent));
-        self.invoices += 1;
-    }
-
-    fn totals(&self) -> BucketTotals {
-        let mut out = BucketTotals::new(self.thousandths.len());
-        for (slot, (sum, scale)) in out
-            .buckets
-            .iter_mut()
-            .zip(self.thousandths.iter().zip(&self.scale))
-        {
-            if let Some(scale) = *scale {
-                // Every term is a multiple of 10^(3 - its exponent), so of 10^(3 - scale).
-                let mantissa = sum / 10i128.pow(MAX_EXPONENT - scale);
-                *slot = Decimal::try_from_i128_with_scale(mantissa, scale).unwrap_or_default();
-            }
-        }
-        out.invoices = self.invoices;
-        out
-    }
+    /// 0 while the bucket is empty (it stays `Decimal::ZERO`), else decimals + 1.
+    scale: Vec<u8>,
 }
 
 /// The most decimals a currency's minor unit has (`Currency::exponent`).
 const MAX_EXPONENT: u32 = 3;
+/// Thousandths per minor unit, by the currency's decimals.
+const PER_MINOR: [i128; 4] = [1000, 100, 10, 1];
+
+impl MinorRows {
+    fn push_row(&mut self) -> usize {
+        self.thousandths.resize(self.thousandths.len() + self.n, 0);
+        self.scale.resize(self.scale.len() + self.n, 0);
+        self.thousandths.len() / self.n - 1
+    }
+
+    fn add(&mut self, row: usize, bucket: usize, thousandths: i128, exponent: u32) {
+        let at = row * self.n + bucket;
+        self.thousandths[at] += thousandths;
+        self.scale[at] = self.scale[at].max(exponent as u8 + 1);
+    }
+
+    fn totals(&self, row: usize, invoices: usize) -> BucketTotals {
+        let mut out = BucketTotals::new(self.n);
+        let range = row * self.n..(row + 1) * self.n;
+        for (slot, (sum, scale)) in out.buckets.iter_mut().zip(
+            self.thousandths[range.clone()]
+                .iter()
+                .zip(&self.scale[range]),
+        ) {
+            if let Some(scale) = u32::from(*scale).checked_sub(1) {
+                // Every term is a multiple of 10^(3 - its exponent), so of 10^(3 - scale).
+                let mantissa = sum / PER_MINOR[scale as usize];
+                *slot = Decimal::try_from_i128_with_scale(mantissa, scale).unwrap_or_default();
+            }
+        }
+        out.invoices = invoices;
+        out
+    }
+}
 
 /// The ageing report's accumulator for open amounts in minor units, as the store reads
 /// them: integer additions per item instead of `Decimal` ones, and customers found through
@@ -281,18 +281,29 @@ const MAX_EXPONENT: u32 = 3;
 pub struct MinorAgeing {
     as_of: NaiveDate,
     buckets: Buckets,
-    total: MinorSums,
-    per_customer: HashMap<CustomerId, (MinorSums, i64), BuildHasherDefault<IdHasher>>,
+    /// Row 0 is the total; customers follow.
+    rows: MinorRows,
+    total_invoices: usize,
+    row_of: HashMap<CustomerId, usize, BuildHasherDefault<IdHasher>>,
+    /// Per customer row (from 1): id, invoices, days past due of the oldest.
+    customers: Vec<(CustomerId, usize, i64)>,
 }
 
 impl MinorAgeing {
     pub fn new(as_of: NaiveDate, buckets: Buckets) -> Self {
-        let n = buckets.len();
+        let mut rows = MinorRows {
+            n: buckets.len(),
+            thousandths: Vec::new(),
+            scale: Vec::new(),
+        };
+        rows.push_row();
         MinorAgeing {
             as_of,
             buckets,
-            total: MinorSums::new(n),
-            per_customer: HashMap::default(),
+            rows,
+            total_invoices: 0,
+            row_of: HashMap::default(),
+            customers: Vec::new(),
         }
     }
 
@@ -312,32 +323,41 @@ impl MinorAgeing {
             InvoiceKind::Invoice => self.buckets.index(late),
             InvoiceKind::CreditNote => 0,
         };
-        let mut amount = i128::from(open_minor) * 10i128.pow(MAX_EXPONENT - exponent);
+        let mut amount = i128::from(open_minor) * PER_MINOR[exponent as usize];
         if kind == InvoiceKind::CreditNote {
             amount = -amount;
         }
-        self.total.add(bucket, amount, exponent);
-        let n = self.buckets.len();
-        let entry = self
-            .per_customer
-            .entry(customer_id)
-            .or_insert_with(|| (MinorSums::new(n), 0));
-        entry.0.add(bucket, amount, exponent);
-        if kind == InvoiceKind::Invoice && late > entry.1 {
-            entry.1 = late;
+        self.rows.add(0, bucket, amount, exponent);
+        self.total_invoices += 1;
+        let row = match self.row_of.get(&customer_id) {
+            Some(&row) => row,
+            None => {
+                let row = self.rows.push_row();
+                self.row_of.insert(customer_id, row);
+                self.customers.push((customer_id, 0, 0));
+                row
+            }
+        };
+        self.rows.add(row, bucket, amount, exponent);
+        let entry = &mut self.customers[row - 1];
+        entry.1 += 1;
+        if kind == InvoiceKind::Invoice && late > entry.2 {
+            entry.2 = late;
         }
     }
 
     /// As [`AgeingAccumulator::finish`].
     pub fn finish(self, names: impl FnMut(CustomerId) -> (String, String)) -> AgeingReport {
+        let rows = &self.rows;
         let customers = self
-            .per_customer
-            .into_iter()
-            .map(|(id, (sums, oldest))| (id, sums.totals(), oldest));
+            .customers
+            .iter()
+            .enumerate()
+            .map(|(k, &(id, invoices, oldest))| (id, rows.totals(k + 1, invoices), oldest));
         report(
             self.as_of,
             &self.buckets,
-            self.total.totals(),
+            rows.totals(0, self.total_invoices),
             customers,
             names,
         )

@@ -2,7 +2,7 @@
 
 use super::row_text::{text, text_opt};
 use super::{StoreResult, date_from_sql, date_to_sql};
-use crate::domain::ageing::{AgeingAccumulator, AgeingReport, Buckets, OpenItem};
+use crate::domain::ageing::{AgeingReport, Buckets, MinorAgeing, OpenItem};
 use crate::domain::model::{CustomerId, InvoiceKind};
 use crate::domain::money::{Currency, from_minor};
 use chrono::{Days, NaiveDate};
@@ -17,8 +17,34 @@ use std::collections::HashMap;
 /// invoices paid in part by ?1 sum theirs, each from one range of a covering index.
 macro_rules! open_items_select {
     () => {
+        concat!(
+            "
+SELECT i.id, i.customer_id, i.number, i.kind, i.issue_date, i.due_date,",
+            open_amount!(),
+            ",
+       i.currency, i.disputed
+FROM invoices i"
+        )
+    };
+}
+
+/// What the ageing report reads of an open item, no more: each column SQLite hands over
+/// costs per row, at a few hundred thousand rows.
+macro_rules! lean_items_select {
+    () => {
+        concat!(
+            "
+SELECT i.customer_id, i.kind, i.issue_date, i.due_date,",
+            open_amount!(),
+            ", i.currency
+FROM invoices i"
+        )
+    };
+}
+
+macro_rules! open_amount {
+    () => {
         "
-SELECT i.id, i.customer_id, i.number, i.kind, i.issue_date, i.due_date,
        i.amount_minor - i.prepaid_minor
            - CASE WHEN i.first_paid_on IS NULL OR i.first_paid_on > ?1 THEN 0
              ELSE COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
@@ -26,9 +52,7 @@ SELECT i.id, i.customer_id, i.number, i.kind, i.issue_date, i.due_date,
                               AND a.paid_on <= ?1), 0)
                 + COALESCE((SELECT SUM(a.amount_minor) FROM allocations a
                             WHERE a.credit_note_id = i.id AND a.undone_at IS NULL
-                              AND a.paid_on <= ?1), 0) END,
-       i.currency, i.disputed
-FROM invoices i"
+                              AND a.paid_on <= ?1), 0) END"
     };
 }
 
@@ -49,6 +73,20 @@ pub const SETTLED_AFTER_SQL: &str = concat!(
 WHERE i.settled_on > ?1 AND i.issue_date <= ?1"
 );
 
+/// [`OPEN_NOW_SQL`] with the ageing report's columns only.
+const OPEN_NOW_LEAN_SQL: &str = concat!(
+    lean_items_select!(),
+    "
+WHERE i.settled_on IS NULL AND i.issue_date <= ?1"
+);
+
+/// [`SETTLED_AFTER_SQL`] with the ageing report's columns only.
+const SETTLED_AFTER_LEAN_SQL: &str = concat!(
+    lean_items_select!(),
+    "
+WHERE i.settled_on > ?1 AND i.issue_date <= ?1"
+);
+
 /// The same for one customer, through its `(customer_id, issue_date)` index.
 const CUSTOMER_OPEN_ITEMS_SQL: &str = concat!(
     open_items_select!(),
@@ -65,8 +103,6 @@ struct Reader<'c> {
     default_terms_days: u32,
     terms: Option<HashMap<CustomerId, Option<u32>>>,
     currency: (String, Currency),
-    /// The ageing report needs neither the number nor the dispute flag.
-    lean: bool,
 }
 
 impl Reader<'_> {
@@ -82,23 +118,28 @@ impl Reader<'_> {
         Ok(found.flatten().unwrap_or(self.default_terms_days))
     }
 
-    fn item(&mut self, row: &Row<'_>) -> StoreResult<Option<OpenItem>> {
-        let open_minor: i64 = row.get(6)?;
-        if open_minor <= 0 {
-            return Ok(None);
-        }
-        let customer_id: CustomerId = row.get(1)?;
-        let code = text(row, 7)?;
+    fn currency(&mut self, code: &str) -> Currency {
         if code != self.currency.0 {
             self.currency = (code.to_string(), Currency::parse(code).unwrap_or_default());
         }
-        let kind = if text(row, 3)? == "credit_note" {
+        self.currency.1
+    }
+
+    /// The kind, issue date and due date of an item whose columns start at `at` (kind,
+    /// issue date, due date).
+    fn dates(
+        &mut self,
+        row: &Row<'_>,
+        at: usize,
+        customer_id: CustomerId,
+    ) -> StoreResult<(InvoiceKind, NaiveDate, NaiveDate)> {
+        let kind = if text(row, at)? == "credit_note" {
             InvoiceKind::CreditNote
         } else {
             InvoiceKind::Invoice
         };
-        let issue_date = date_from_sql(text(row, 4)?)?;
-        let due_date = match text_opt(row, 5)? {
+        let issue_date = date_from_sql(text(row, at + 1)?)?;
+        let due_date = match text_opt(row, at + 2)? {
             Some(due) => date_from_sql(due)?,
             None => {
                 let terms = self.terms_of(customer_id)?;
@@ -107,15 +148,22 @@ impl Reader<'_> {
                     .unwrap_or(issue_date)
             }
         };
-        let open = from_minor(open_minor, self.currency.1);
+        Ok((kind, issue_date, due_date))
+    }
+
+    fn item(&mut self, row: &Row<'_>) -> StoreResult<Option<OpenItem>> {
+        let open_minor: i64 = row.get(6)?;
+        if open_minor <= 0 {
+            return Ok(None);
+        }
+        let customer_id: CustomerId = row.get(1)?;
+        let currency = self.currency(text(row, 7)?);
+        let (kind, issue_date, due_date) = self.dates(row, 3, customer_id)?;
+        let open = from_minor(open_minor, currency);
         Ok(Some(OpenItem {
             invoice_id: row.get(0)?,
             customer_id,
-            number: if self.lean {
-                String::new()
-            } else {
-                row.get(2)?
-            },
+            number: row.get(2)?,
             kind,
             issue_date,
             due_date,
@@ -124,8 +172,21 @@ impl Reader<'_> {
             } else {
                 open
             },
-            disputed: !self.lean && row.get(8)?,
+            disputed: row.get(8)?,
         }))
+    }
+
+    /// A row of the lean queries into the ageing report.
+    fn age(&mut self, row: &Row<'_>, acc: &mut MinorAgeing) -> StoreResult<()> {
+        let open_minor: i64 = row.get(4)?;
+        if open_minor <= 0 {
+            return Ok(());
+        }
+        let customer_id: CustomerId = row.get(0)?;
+        let (kind, _, due_date) = self.dates(row, 1, customer_id)?;
+        let exponent = self.currency(text(row, 5)?).exponent();
+        acc.add(customer_id, kind, due_date, open_minor, exponent);
+        Ok(())
     }
 }
 
@@ -135,26 +196,9 @@ pub fn for_each_open_item(
     as_of: NaiveDate,
     default_terms_days: u32,
     customer: Option<CustomerId>,
-    f: impl FnMut(OpenItem),
-) -> StoreResult<()> {
-    scan(conn, as_of, default_terms_days, customer, false, f)
-}
-
-fn scan(
-    conn: &Connection,
-    as_of: NaiveDate,
-    default_terms_days: u32,
-    customer: Option<CustomerId>,
-    lean: bool,
     mut f: impl FnMut(OpenItem),
 ) -> StoreResult<()> {
-    let mut reader = Reader {
-        conn,
-        default_terms_days,
-        terms: None,
-        currency: (String::new(), Currency::default()),
-        lean,
-    };
+    let mut reader = Reader::new(conn, default_terms_days);
     let day = date_to_sql(as_of);
     let queries: &[&str] = match customer {
         Some(_) => &[CUSTOMER_OPEN_ITEMS_SQL],
@@ -175,22 +219,41 @@ fn scan(
     Ok(())
 }
 
+impl<'c> Reader<'c> {
+    fn new(conn: &'c Connection, default_terms_days: u32) -> Self {
+        Reader {
+            conn,
+            default_terms_days,
+            terms: None,
+            currency: (String::new(), Currency::default()),
+        }
+    }
+}
+
 pub fn customer_names(conn: &Connection) -> StoreResult<HashMap<CustomerId, (String, String)>> {
     let mut stmt = conn.prepare_cached("SELECT id, code, name FROM customers")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// The aged receivables on `as_of`: the same open items as [`for_each_open_item`], read
+/// with the report's columns only and summed in integer minor units ([`MinorAgeing`]).
 pub fn ageing_report(
     conn: &Connection,
     as_of: NaiveDate,
     buckets: Buckets,
     default_terms_days: u32,
 ) -> StoreResult<AgeingReport> {
-    let mut acc = AgeingAccumulator::new(as_of, buckets);
-    scan(conn, as_of, default_terms_days, None, true, |item| {
-        acc.add(&item)
-    })?;
+    let mut acc = MinorAgeing::new(as_of, buckets);
+    let mut reader = Reader::new(conn, default_terms_days);
+    let day = date_to_sql(as_of);
+    for sql in [OPEN_NOW_LEAN_SQL, SETTLED_AFTER_LEAN_SQL] {
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut rows = stmt.query(params![day])?;
+        while let Some(row) = rows.next()? {
+            reader.age(row, &mut acc)?;
+        }
+    }
     let mut names = customer_names(conn)?;
     Ok(acc.finish(|id| names.remove(&id).unwrap_or_default()))
 }

@@ -1,5 +1,6 @@
 //! Matching through the store.
 
+mod bulk;
 mod manual;
 mod rules;
 mod support;

@@ -284,5 +284,10 @@ pub fn suggest_for(
     payers: &PayerDirectory,
     params: &MatchParams,
 ) -> Vec<Unmatched> {
+    // Nothing to suggest for: the matcher's indexes over every open invoice would be built
+    // for nothing (a run's usual case: no credit was reviewed before).
+    if credits.is_empty() {
+        return Vec::new();
+    }
     rules::Matcher::new(credits, invoices, payers, params).suggest_only()
 }

@@ -34,6 +34,7 @@ pub(super) fn all(m: &mut Matcher<'_>, credits: &[usize]) -> Vec<Vec<Suggestion>
             m.books.get(customer, &m.discounted);
         }
     }
+    m.books.keep_open_by_date(&m.open);
     let mut by_amount: Vec<(Units, u32)> = Vec::new();
     if !credits.is_empty() {
         by_amount = m

@@ -11,6 +11,7 @@
 pub mod load;
 pub mod manual;
 pub mod reversals;
+mod set_aside;
 mod write;
 pub(crate) use write::insert_allocation;
 
@@ -18,7 +19,8 @@ pub use manual::{accept_suggestion, assign, assign_to_customer, undo_allocation}
 pub use reversals::ReversalDone;
 
 use crate::domain::matching::{
-    MatchOutcome, MatchParams, Overpayment, Rule, Suggestion, Unmatched, match_credits, suggest_for,
+    CreditLine, MatchOutcome, MatchParams, Overpayment, Rule, Suggestion, Unmatched, match_credits,
+    suggest_for,
 };
 use crate::domain::model::{CustomerId, InvoiceId, TransactionId};
 use crate::domain::money::{Currency, from_minor};
@@ -27,7 +29,7 @@ use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, params};
 use rust_decimal::Decimal;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 /// Count and amount of the allocations one rule made.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -146,16 +148,12 @@ fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreRes
     let payers = load::payers(tx)?;
     let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
     let reviewed = suggest_for(&credits.reviewed, &invoices, &payers, params);
-    let currency_of: HashMap<TransactionId, Currency> = credits
-        .untouched
-        .iter()
-        .map(|c| (c.id, c.currency))
-        .collect();
+    let currency_of = CurrencyOf::new(&credits.untouched);
     let mut summary = RunSummary {
         allocation_ids: write::insert_allocations(
             tx,
             &outcome.allocations,
-            &currency_of,
+            |id| currency_of.get(id),
             invoices.iter().map(|i| i.id).zip(paid_before).collect(),
             actor,
         )?,
@@ -177,25 +175,24 @@ fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreRes
     let mark = load::reversal_mark(tx)?;
     let (reversals, new_mark) = reversals::apply(tx, mark, actor)?;
     summary.reversals = reversals;
-    let all_credits: Vec<_> = credits.untouched.iter().chain(&credits.reviewed).collect();
-    let by_id: HashMap<TransactionId, &&crate::domain::matching::CreditLine> =
-        all_credits.iter().map(|c| (c.id, c)).collect();
-    let reversed: Vec<TransactionId> = summary
+    let reversed: HashSet<TransactionId> = summary
         .reversals
         .iter()
         .map(|r| r.found.credit_id)
         .collect();
-    let describe = |u: &Unmatched, reviewed: bool| {
-        by_id
-            .get(&u.transaction_id)
-            .map(|c| credit_suggestions(c, u, reviewed))
-    };
+    let untouched = ById::new(&credits.untouched);
+    let reviewed_lines = ById::new(&credits.reviewed);
     summary.left = outcome
         .unmatched
         .iter()
-        .filter_map(|u| describe(u, false))
-        .chain(reviewed.iter().filter_map(|u| describe(u, true)))
-        .filter(|c| !reversed.contains(&c.transaction_id))
+        .filter_map(|u| untouched.get(u.transaction_id).map(|c| (c, u, false)))
+        .chain(
+            reviewed
+                .iter()
+                .filter_map(|u| reviewed_lines.get(u.transaction_id).map(|c| (c, u, true))),
+        )
+        .filter(|(c, _, _)| !reversed.contains(&c.id))
+        .map(|(c, u, r)| credit_suggestions(c, u, r))
         .collect();
     let by_rule: serde_json::Map<String, serde_json::Value> = summary
         .by_rule
@@ -226,11 +223,57 @@ fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreRes
     Ok(summary)
 }
 
-fn credit_suggestions(
-    c: &crate::domain::matching::CreditLine,
-    u: &Unmatched,
-    reviewed: bool,
-) -> CreditSuggestions {
+/// The currency of a run's credits by id: a look-up per allocation written, so none at all
+/// in the usual case of credits all in one currency.
+enum CurrencyOf {
+    One(Currency),
+    Many(HashMap<TransactionId, Currency>),
+}
+
+impl CurrencyOf {
+    fn new(credits: &[CreditLine]) -> CurrencyOf {
+        let first = credits.first().map_or(Currency::default(), |c| c.currency);
+        if credits.iter().all(|c| c.currency == first) {
+            CurrencyOf::One(first)
+        } else {
+            CurrencyOf::Many(credits.iter().map(|c| (c.id, c.currency)).collect())
+        }
+    }
+
+    fn get(&self, id: TransactionId) -> Currency {
+        match self {
+            CurrencyOf::One(c) => *c,
+            CurrencyOf::Many(map) => map.get(&id).copied().unwrap_or_default(),
+        }
+    }
+}
+
+/// Credit lines found by id through a sorted list of ids: cheaper than a hash map of a
+/// million lines when only the ones left unmatched are looked up. Ids are unique (primary
+/// key).
+struct ById<'c> {
+    lines: &'c [CreditLine],
+    sorted: Vec<(TransactionId, u32)>,
+}
+
+impl<'c> ById<'c> {
+    fn new(lines: &'c [CreditLine]) -> ById<'c> {
+        let mut sorted: Vec<(TransactionId, u32)> = lines
+            .iter()
+            .enumerate()
+            .map(|(k, c)| (c.id, k as u32))
+            .collect();
+        sorted.sort_unstable();
+        ById { lines, sorted }
+    }
+
+    fn get(&self, id: TransactionId) -> Option<&'c CreditLine> {
+        let at = self.sorted.binary_search_by_key(&id, |e| e.0).ok()?;
+        self.lines.get(self.sorted[at].1 as usize)
+    }
+}
+
+fn credit_suggestions(c: &CreditLine, u: &Unmatched, reviewed: bool) -> CreditSuggestions {
     CreditSuggestions {
         transaction_id: c.id,
         date: c.date,

@@ -5,6 +5,7 @@
 //! allocated rather than read back from the indexes.
 
 use super::load::PaidBefore;
+use super::set_aside::SetAside;
 use crate::domain::matching::Allocation;
 use crate::domain::model::{InvoiceId, TransactionId};
 use crate::domain::money::{Currency, to_minor};
@@ -13,7 +14,6 @@ use crate::store::{Actor, SqlDate, StoreError, StoreResult};
 use chrono::NaiveDate;
 use rusqlite::config::DbConfig;
 use rusqlite::{Statement, Transaction, params};
-use std::collections::HashMap;
 
 /// The one way an allocation row is written, by a run and by a person's match alike.
 const INSERT_SQL: &str = "
@@ -77,7 +77,7 @@ pub(crate) fn insert_allocation(
 pub(super) fn insert_allocations(
     tx: &Transaction<'_>,
     allocations: &[Allocation],
-    currency_of: &HashMap<TransactionId, Currency>,
+    currency_of: impl Fn(TransactionId) -> Currency,
     before: Vec<(InvoiceId, PaidBefore)>,
     actor: &Actor,
 ) -> StoreResult<Vec<i64>> {
@@ -85,21 +85,22 @@ pub(super) fn insert_allocations(
         return Ok(Vec::new());
     }
     let mut paid: Vec<(InvoiceId, NaiveDate, i64)> = Vec::with_capacity(allocations.len());
+    let aside = SetAside::allocations(tx, allocations.len())?;
     let ids = without_triggers(tx, || {
         let stamp = actor.stamp();
         let mut ids = Vec::with_capacity(allocations.len());
         let mut insert = tx.prepare(INSERT_SQL)?;
         for a in allocations {
-            let currency = currency_of
-                .get(&a.transaction_id)
-                .copied()
-                .unwrap_or_default();
+            let currency = currency_of(a.transaction_id);
             let minor = minor_of(a, currency)?;
             ids.push(insert_row(&mut insert, a, minor, &actor.who, &stamp)?);
             paid.push((a.invoice_id, a.paid_on, minor));
         }
         Ok(ids)
     })?;
+    if let Some(aside) = aside {
+        aside.rebuild(tx)?;
+    }
     write_paid_state(tx, paid, before)?;
     Ok(ids)
 }
@@ -157,6 +158,8 @@ fn write_paid_state(
 ) -> StoreResult<()> {
     paid.sort_unstable_by_key(|p| (p.0, p.1));
     before.sort_unstable_by_key(|b| b.0);
+    let invoices = paid.chunk_by(|a, b| a.0 == b.0).count();
+    let aside = SetAside::paid_state(tx, invoices)?;
     let mut update = tx.prepare(PAID_SQL)?;
     let mut recompute = tx.prepare(RECOMPUTE_SQL)?;
     let mut known = before.iter().peekable();
@@ -176,6 +179,9 @@ fn write_paid_state(
                 recompute.execute([id])?;
             }
         }
+    }
+    if let Some(aside) = aside {
+        aside.rebuild(tx)?;
     }
     Ok(())
 }

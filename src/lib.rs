@@ -21,11 +21,11 @@
 //!   settled and the day it was first paid, kept by triggers on allocations (and written in
 //!   one pass by a matching run, which turns them off for its inserts; `store::schema_paid`),
 //!   so that "open on a date" reads a covering index of open invoices and sums allocations
-//!   only for invoices paid in part; the ageing report sums in integer minor units
+//!   only for invoices paid in part; the ageing report sums in integers
 //!   (`domain::ageing::MinorAgeing`). A run writing more allocations than the table holds,
 //!   or settling most invoices, sets the indexes it would churn aside and builds them again
-//!   before committing (`store::matching::set_aside`). A re-import is recognised by a BLAKE3 digest (SHA-256 for
-//!   files imported before it). The cockpit's intelligence is refreshed, not recomputed: the
+//!   before committing (`store::matching::set_aside`). A re-import is recognised by a BLAKE3
+//!   digest (SHA-256 for files imported before it). The cockpit's intelligence is refreshed, not recomputed: the
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
 //!   updates, see `store::intel::changes`) are read again, the rest is kept; their
 //!   assessments, queue lines (and call scripts), and the key figures' and forecast's own

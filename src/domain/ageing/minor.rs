@@ -1,0 +1,167 @@
+//! The ageing report summed in integers: what the store feeds it with, open amounts in
+//! minor units, are added as integer thousandths per customer and bucket, and become the
+//! very `Decimal`s the general accumulator gives.
+
+use super::{AgeingReport, BucketTotals, Buckets, days_past_due, report};
+use crate::domain::model::{CustomerId, InvoiceKind};
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// Rows of buckets in integer thousandths of a currency unit (every minor unit, 0, 2 or 3
+/// decimals, is a whole number of them), with the largest number of decimals seen per
+/// bucket. A bucket then becomes the very `Decimal` that adding the items' amounts one by
+/// one gives: the same value, and the same scale (a sum of decimals keeps the largest scale
+/// of its terms). All rows live in two flat vectors: one random access per item, not three.
+struct MinorRows {
+    n: usize,
+    thousandths: Vec<i128>,
+    /// 0 while the bucket is empty (it stays `Decimal::ZERO`), else decimals + 1.
+    scale: Vec<u8>,
+}
+
+/// The most decimals a currency's minor unit has (`Currency::exponent`).
+const MAX_EXPONENT: u32 = 3;
+/// Thousandths per minor unit, by the currency's decimals.
+const PER_MINOR: [i128; 4] = [1000, 100, 10, 1];
+
+impl MinorRows {
+    fn push_row(&mut self) -> usize {
+        self.thousandths.resize(self.thousandths.len() + self.n, 0);
+        self.scale.resize(self.scale.len() + self.n, 0);
+        self.thousandths.len() / self.n - 1
+    }
+
+    fn add(&mut self, row: usize, bucket: usize, thousandths: i128, exponent: u32) {
+        let at = row * self.n + bucket;
+        self.thousandths[at] += thousandths;
+        self.scale[at] = self.scale[at].max(exponent as u8 + 1);
+    }
+
+    fn totals(&self, row: usize, invoices: usize) -> BucketTotals {
+        let mut out = BucketTotals::new(self.n);
+        let range = row * self.n..(row + 1) * self.n;
+        for (slot, (sum, scale)) in out.buckets.iter_mut().zip(
+            self.thousandths[range.clone()]
+                .iter()
+                .zip(&self.scale[range]),
+        ) {
+            if let Some(scale) = u32::from(*scale).checked_sub(1) {
+                // Every term is a multiple of 10^(3 - its exponent), so of 10^(3 - scale).
+                let mantissa = sum / PER_MINOR[scale as usize];
+                *slot = Decimal::try_from_i128_with_scale(mantissa, scale).unwrap_or_default();
+            }
+        }
+        out.invoices = invoices;
+        out
+    }
+}
+
+/// The ageing report's accumulator for open amounts in minor units, as the store reads
+/// them: integer additions per item instead of `Decimal` ones, and customers found through
+/// a cheap hash of their id. Gives exactly the report [`AgeingAccumulator`] gives for the
+/// same items.
+pub struct MinorAgeing {
+    as_of: NaiveDate,
+    buckets: Buckets,
+    /// Row 0 is the total; customers follow.
+    rows: MinorRows,
+    total_invoices: usize,
+    row_of: HashMap<CustomerId, usize, BuildHasherDefault<IdHasher>>,
+    /// Per customer row (from 1): id, invoices, days past due of the oldest.
+    customers: Vec<(CustomerId, usize, i64)>,
+}
+
+impl MinorAgeing {
+    pub fn new(as_of: NaiveDate, buckets: Buckets) -> Self {
+        let mut rows = MinorRows {
+            n: buckets.len(),
+            thousandths: Vec::new(),
+            scale: Vec::new(),
+        };
+        rows.push_row();
+        MinorAgeing {
+            as_of,
+            buckets,
+            rows,
+            total_invoices: 0,
+            row_of: HashMap::default(),
+            customers: Vec::new(),
+        }
+    }
+
+    /// One open item: `open_minor` (positive) in minor units of a currency with `exponent`
+    /// decimals (0 to 3); a credit note counts negative, as in [`AgeingAccumulator::add`].
+    pub fn add(
+        &mut self,
+        customer_id: CustomerId,
+        kind: InvoiceKind,
+        due_date: NaiveDate,
+        open_minor: i64,
+        exponent: u32,
+    ) {
+        let exponent = exponent.min(MAX_EXPONENT);
+        let late = days_past_due(self.as_of, due_date);
+        let bucket = match kind {
+            InvoiceKind::Invoice => self.buckets.index(late),
+            InvoiceKind::CreditNote => 0,
+        };
+        let mut amount = i128::from(open_minor) * PER_MINOR[exponent as usize];
+        if kind == InvoiceKind::CreditNote {
+            amount = -amount;
+        }
+        self.rows.add(0, bucket, amount, exponent);
+        self.total_invoices += 1;
+        let row = match self.row_of.get(&customer_id) {
+            Some(&row) => row,
+            None => {
+                let row = self.rows.push_row();
+                self.row_of.insert(customer_id, row);
+                self.customers.push((customer_id, 0, 0));
+                row
+            }
+        };
+        self.rows.add(row, bucket, amount, exponent);
+        let entry = &mut self.customers[row - 1];
+        entry.1 += 1;
+        if kind == InvoiceKind::Invoice && late > entry.2 {
+            entry.2 = late;
+        }
+    }
+
+    /// As [`AgeingAccumulator::finish`].
+    pub fn finish(self, names: impl FnMut(CustomerId) -> (String, String)) -> AgeingReport {
+        let rows = &self.rows;
+        let customers = self
+            .customers
+            .iter()
+            .enumerate()
+            .map(|(k, &(id, invoices, oldest))| (id, rows.totals(k + 1, invoices), oldest));
+        report(
+            self.as_of,
+            &self.buckets,
+            rows.totals(0, self.total_invoices),
+            customers,
+            names,
+        )
+    }
+}
+
+/// Customer ids are small integers: one multiplication spreads them over the table.
+#[derive(Default)]
+pub struct IdHasher(u64);
+
+impl Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(8) ^ u64::from(b)).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        }
+    }
+    fn write_i64(&mut self, n: i64) {
+        self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}

@@ -12,7 +12,7 @@ use crate::store::BUSY_MESSAGE;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 #[derive(Debug, clap::Args)]
 pub struct WatchArgs {
@@ -73,7 +73,8 @@ fn today(ctx: &Context) -> chrono::NaiveDate {
 /// Files the cockpit's start views for `as_of` (`StoreSource::refresh_snapshot`) on a
 /// connection of its own, dropped after: the watcher keeps no gather in memory between
 /// imports. A failure is only a line on stderr: the next cockpit start computes the views.
-fn refresh_start_views(ctx: &Context, as_of: chrono::NaiveDate) {
+/// Whether the database was busy, which is worth another try once the writer is done.
+fn refresh_start_views(ctx: &Context, as_of: chrono::NaiveDate) -> bool {
     let done = (|| -> anyhow_like::Result<bool> {
         let settings = SourceSettings::from_settings(&ctx.settings, ctx.lang)?;
         let source = StoreSource::new(ctx.open_store()?, settings)
@@ -82,11 +83,55 @@ fn refresh_start_views(ctx: &Context, as_of: chrono::NaiveDate) {
     })();
     match done {
         Ok(true) => println!("{} start views ready for {as_of}", stamp()),
-        Ok(false) => eprintln!(
-            "{} start views for {as_of} not saved (the database was busy): the next start computes them",
-            stamp()
-        ),
+        Ok(false) => {
+            eprintln!(
+                "{} start views for {as_of} not saved (the database was busy): trying again in {} s",
+                stamp(),
+                BUSY_RETRY.as_secs()
+            );
+            return true;
+        }
         Err(e) => eprintln!("{} start views for {as_of} not saved: {e}", stamp()),
+    }
+    false
+}
+
+/// How long the watcher leaves a busy database (a cockpit's write, another import) before
+/// filing the start views again.
+const BUSY_RETRY: Duration = Duration::from_secs(30);
+
+/// When the start views are to be filed: after imports and at the day's change, and again
+/// a while after a refresh the database was too busy to take, so that one busy moment does
+/// not leave the next start cold until the next import.
+#[derive(Debug)]
+struct RefreshPlan {
+    stale: bool,
+    retry_at: Option<Instant>,
+}
+
+impl RefreshPlan {
+    fn new() -> Self {
+        Self {
+            stale: true,
+            retry_at: None,
+        }
+    }
+
+    fn mark_stale(&mut self) {
+        self.stale = true;
+    }
+
+    /// Whether to refresh now; the caller reports how it went through `refreshed`.
+    fn due(&mut self, now: Instant) -> bool {
+        if self.retry_at.is_some_and(|at| now >= at) {
+            self.retry_at = None;
+            self.stale = true;
+        }
+        std::mem::take(&mut self.stale)
+    }
+
+    fn refreshed(&mut self, busy: bool, now: Instant) {
+        self.retry_at = busy.then(|| now + BUSY_RETRY);
     }
 }
 
@@ -126,6 +171,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
             .iter()
             .any(|e| matches!(e.outcome, InboxOutcome::Imported(_)))
         {
+            // A one-shot pass has no later moment to retry in: the next pass or start will.
             refresh_start_views(ctx, today(ctx));
         }
         for event in &events {
@@ -155,12 +201,14 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
     // day changes: the next cockpit start finds them ready.
     // A burst of files (a month of statements) is refreshed for once, when it is over.
     let mut day = today(ctx);
-    let mut stale = true;
+    let mut plan = RefreshPlan::new();
     while !STOP.load(Ordering::SeqCst) {
         match events.recv_timeout(Duration::from_millis(200)) {
             Ok(event) => {
                 log(&event);
-                stale |= matches!(event.outcome, InboxOutcome::Imported(_));
+                if matches!(event.outcome, InboxOutcome::Imported(_)) {
+                    plan.mark_stale();
+                }
                 continue;
             }
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => {}
@@ -168,11 +216,11 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
         }
         if today(ctx) != day {
             day = today(ctx);
-            stale = true;
+            plan.mark_stale();
         }
-        if stale {
-            stale = false;
-            refresh_start_views(ctx, day);
+        if plan.due(Instant::now()) {
+            let busy = refresh_start_views(ctx, day);
+            plan.refreshed(busy, Instant::now());
         }
     }
     println!("{} stopping: finishing the current file", stamp());
@@ -183,4 +231,42 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
     }
     println!("{} stopped", stamp());
     Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_busy_refresh_is_tried_again_after_the_pause_and_not_before() {
+        let start = Instant::now();
+        let mut plan = RefreshPlan::new();
+        assert!(
+            plan.due(start),
+            "the views of the starting day are filed first"
+        );
+        plan.refreshed(true, start);
+        assert!(!plan.due(start + BUSY_RETRY / 2));
+        assert!(plan.due(start + BUSY_RETRY));
+        plan.refreshed(false, start + BUSY_RETRY);
+        assert!(
+            !plan.due(start + BUSY_RETRY * 3),
+            "done: nothing more to file"
+        );
+    }
+
+    #[test]
+    fn an_import_makes_the_views_due_at_once_even_while_waiting_to_retry() {
+        let start = Instant::now();
+        let mut plan = RefreshPlan::new();
+        assert!(plan.due(start));
+        plan.refreshed(true, start);
+        plan.mark_stale();
+        assert!(plan.due(start));
+        plan.refreshed(false, start);
+        assert!(
+            !plan.due(start + BUSY_RETRY),
+            "a success forgets the pending retry"
+        );
+    }
 }

@@ -27,7 +27,9 @@
 //!   before committing (`store::matching::set_aside`). A re-import is recognised by a BLAKE3
 //!   digest (SHA-256 for files imported before it). The cockpit's intelligence is refreshed, not recomputed: the
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
-//!   updates, see `store::intel::changes`) are read again, the rest is kept; their
+//!   updates, see `store::intel::changes`) are read again, the rest is kept (of those read
+//!   again, the payer accounts gain the new allocations' payers and the paid history is kept
+//!   or added to when the writes cannot have changed it, `store::intel::paid_kept`); their
 //!   assessments, queue lines (and call scripts), and the key figures' and forecast's own
 //!   reads are redone for them only (`store::intel::live`, `store::intel::kept`).
 //! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the

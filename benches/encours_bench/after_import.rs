@@ -4,7 +4,7 @@
 //! forecast are computed from a kept intelligence brought up to date the same way.
 
 use super::data::{Size, actor, ingest_ok, open, today};
-use super::timing::{Stats, report, sample, time};
+use super::timing::{Stats, report, sample, thread_cpu, time};
 use chrono::Days;
 use encours::app::source::DataSource;
 use encours::app::store_source::{SourceSettings, StoreSource};
@@ -137,11 +137,14 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
     kept.after_write(source.store().conn());
     kept.report(size.name, "nothing (first use: reads the kept parts)");
     let mut run = 0;
+    // The data source answers on this thread: its CPU time is kept beside the wall time.
+    let cpu = std::cell::RefCell::new(Vec::new());
     let ask = |source: &mut StoreSource| {
-        let start = Instant::now();
+        let (start, cpu_start) = (Instant::now(), thread_cpu());
         let signals = source.signals(today()).unwrap().rows.len();
         let queue = source.queue(today()).unwrap().lines.len();
         assert!(signals > 0 && queue > 0, "empty signals or queue");
+        cpu.borrow_mut().push(thread_cpu() - cpu_start);
         start.elapsed()
     };
     let invoices = sample(size.runs, || {
@@ -161,6 +164,13 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
         size.name,
         &format!("queue + signals after a day's invoices ({n} imported)"),
         &invoices,
+        None,
+        "incremental refresh",
+    );
+    report(
+        size.name,
+        &format!("queue + signals after a day's invoices ({n} imported), CPU of the thread"),
+        &Stats::new(cpu.take()),
         None,
         "incremental refresh",
     );
@@ -189,6 +199,15 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
         size.name,
         &format!("queue + signals after a day's bank lines matched ({credits} credits)"),
         &bank,
+        None,
+        "incremental refresh",
+    );
+    report(
+        size.name,
+        &format!(
+            "queue + signals after a day's bank lines matched ({credits} credits), CPU of the thread"
+        ),
+        &Stats::new(cpu.take()),
         None,
         "incremental refresh",
     );

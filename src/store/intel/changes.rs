@@ -58,15 +58,22 @@ const INSERTS: &[(&str, &str)] = &[
     ),
 ];
 
-/// New rows here change who pays for whom (the payer directory).
-const PAYER_TABLES: &[&str] = &["customers", "allocations", "payer_aliases"];
+/// New rows here change who pays for whom (the payer directory) in a way only a whole
+/// re-read of the customer's part tells.
+const PAYER_TABLES: &[&str] = &["customers", "payer_aliases"];
 
-/// The customers to read again, and among them those whose payer accounts or names may
-/// have changed.
+/// The customers to read again, and what of them must be read whole.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Changes {
     pub customers: BTreeSet<CustomerId>,
+    /// Customers whose payer part must be read again whole.
     pub payers: BTreeSet<CustomerId>,
+    /// Customers new or updated (logged in `intel_dirty`): nothing of theirs can be kept.
+    pub whole: BTreeSet<CustomerId>,
+    /// Customers with new allocations (as payer or credit note), and the range of those
+    /// allocation ids: their payer accounts and paid history gain what these rows add.
+    pub paying: BTreeSet<CustomerId>,
+    pub allocations: Option<(i64, i64)>,
 }
 
 /// Tables read whole (in windows) at each refresh: a new row there changes no customer's
@@ -121,7 +128,11 @@ impl Marks {
             if from == to {
                 continue;
             }
-            let payer = PAYER_TABLES.contains(&INSERTS[i].0);
+            let table = INSERTS[i].0;
+            let payer = PAYER_TABLES.contains(&table);
+            if table == "allocations" {
+                out.allocations = Some((from, to));
+            }
             let mut stmt = conn.prepare_cached(sql)?;
             let mut rows = stmt.query(params![from, to])?;
             while let Some(r) = rows.next()? {
@@ -129,6 +140,15 @@ impl Marks {
                 out.customers.insert(c);
                 if payer {
                     out.payers.insert(c);
+                }
+                match table {
+                    "customers" => {
+                        out.whole.insert(c);
+                    }
+                    "allocations" => {
+                        out.paying.insert(c);
+                    }
+                    _ => {}
                 }
             }
         }
@@ -145,6 +165,7 @@ impl Marks {
                 // An update says not what it changed: the payers are read again too.
                 out.customers.insert(c);
                 out.payers.insert(c);
+                out.whole.insert(c);
             }
         }
         Ok(Some(out))

@@ -4,8 +4,10 @@
 use super::changes::Marks;
 use super::customers::{CustomerRow, load_customers};
 use super::history::{
-    first_invoice_dates, for_each_customer_invoices, for_each_paid_invoice, newest_bank_date,
+    first_invoice_dates, for_each_customer_invoices, for_each_paid_invoice,
+    for_each_paid_invoice_of, newest_bank_date,
 };
+use super::paid_kept::{KeptPaid, RefreshPaths, kept_paid};
 use super::payers::{BankFacts, PayerDirectory};
 use super::payers::{bank_facts, payer_directory};
 use super::state::{DunningState, load_states};
@@ -50,6 +52,8 @@ pub struct Gathered {
     pub(super) dir: Option<PayerDirectory>,
     /// Where the change log stood when this was read (None: not refreshable).
     pub marks: Option<Marks>,
+    /// How the last refresh read the customers it read again (tests pin the paths).
+    pub last_refresh: RefreshPaths,
 }
 
 /// What is read whole at each gather or refresh: small (windows of bank lines, ratings) or
@@ -124,6 +128,7 @@ fn customer_bundles(
     as_of: NaiveDate,
     scope: Scope,
     rows: Vec<CustomerRow>,
+    mut kept: KeptPaid,
 ) -> StoreResult<BTreeMap<CustomerId, Bundle>> {
     let mut states = load_states(conn, as_of, scope, p.policy.rules.promise_grace_days)?;
     let mut first = first_invoice_dates(conn, as_of, scope)?;
@@ -222,13 +227,33 @@ fn customer_bundles(
 
     let lateness_start = lateness_start(p, as_of);
     let since = history_start(as_of, p.signals).min(lateness_start);
+    let add = |b: &mut Bundle, paid: &crate::domain::signals::PaidInvoice| {
+        b.facts.add_paid(paid, as_of, p.signals);
+        if paid.paid_on > lateness_start {
+            b.lateness.add(paid.amount, paid.days_late());
+        }
+    };
+    let mut more: Vec<crate::domain::model::InvoiceId> = Vec::new();
     for only in &per_customer {
+        let kept_part = only.and_then(|c| kept.remove(&c).map(|k| (c, k)));
+        if let Some((c, (part, ids))) = kept_part {
+            if let Some(b) = bundles.get_mut(&c) {
+                part.put(b);
+            }
+            more.extend(ids);
+            continue;
+        }
         for_each_paid_invoice(conn, as_of, since, p.default_terms_days, *only, |paid| {
             if let Some(b) = bundles.get_mut(&paid.customer_id) {
-                b.facts.add_paid(&paid, as_of, p.signals);
-                if paid.paid_on > lateness_start {
-                    b.lateness.add(paid.amount, paid.days_late());
-                }
+                add(b, &paid);
+            }
+        })?;
+    }
+    if !more.is_empty() {
+        let json = serde_json::to_string(&more).map_err(|e| StoreError::Invalid(e.to_string()))?;
+        for_each_paid_invoice_of(conn, as_of, since, p.default_terms_days, &json, |paid| {
+            if let Some(b) = bundles.get_mut(&paid.customer_id) {
+                add(b, &paid);
             }
         })?;
     }
@@ -271,7 +296,7 @@ pub fn gather(
     let rows = load_customers(conn, scope)?;
     let dir = payer_directory(conn, as_of, &rows, only)?;
     let globals = read_globals(conn, p, as_of, &dir)?;
-    let mut bundles = customer_bundles(conn, p, as_of, scope, rows)?;
+    let mut bundles = customer_bundles(conn, p, as_of, scope, rows, KeptPaid::new())?;
     let _ = apply_globals(&mut bundles, &globals, &dir, p, as_of);
 
     let total_open = match only {
@@ -299,6 +324,7 @@ pub fn gather(
         lateness,
         dir: only.is_none().then_some(dir),
         marks: None,
+        last_refresh: RefreshPaths::default(),
     })
 }
 
@@ -360,16 +386,29 @@ pub fn refresh_touched(
     let json = serde_json::to_string(&ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let scope = Scope::Set(&json);
     let rows = load_customers(conn, scope)?;
-    if !changed.payers.is_empty() {
-        let payers: Vec<CustomerId> = changed.payers.iter().copied().collect();
-        let payer_rows: Vec<&CustomerRow> = rows
-            .iter()
-            .filter(|r| changed.payers.contains(&r.id))
-            .collect();
-        dir.refresh(conn, as_of, &payers, &payer_rows)?;
+    let mut payers = changed.payers.clone();
+    let mut paths = RefreshPaths::default();
+    if let Some(range) = changed.allocations {
+        let paying: BTreeSet<CustomerId> = changed.paying.difference(&payers).copied().collect();
+        let whole = dir.add_allocations(conn, as_of, range, &paying)?;
+        paths.payers_added = paying.len() - whole.len();
+        payers.extend(whole);
     }
+    paths.payers_read = payers.len();
+    if !payers.is_empty() {
+        let payer_ids: Vec<CustomerId> = payers.iter().copied().collect();
+        let payer_rows: Vec<&CustomerRow> =
+            rows.iter().filter(|r| payers.contains(&r.id)).collect();
+        dir.refresh(conn, as_of, &payer_ids, &payer_rows)?;
+    } else if changed.allocations.is_some() {
+        dir.reindex();
+    }
+    let kept = kept_paid(conn, &changed, &g.bundles)?;
+    paths.paid_added = kept.values().filter(|k| !k.1.is_empty()).count();
+    paths.paid_kept = kept.len() - paths.paid_added;
+    paths.paid_read = ids.len() - kept.len();
     let globals = read_globals(conn, p, as_of, dir)?;
-    let fresh = customer_bundles(conn, p, as_of, scope, rows)?;
+    let fresh = customer_bundles(conn, p, as_of, scope, rows, kept)?;
     for id in &ids {
         g.bundles.remove(id);
     }
@@ -384,6 +423,7 @@ pub fn refresh_touched(
     g.lateness = lateness;
     g.newest_bank_data = globals.newest_bank_data;
     g.marks = Some(marks);
+    g.last_refresh = paths;
     Ok((Refreshed::Customers(ids.len()), touched))
 }
 

@@ -70,20 +70,60 @@ pub fn for_each_paid_invoice(
         only
     ])?;
     while let Some(r) = rows.next()? {
-        // Settled by a credit note recorded on the wrong side: no payment completed it.
-        let payments: u32 = r.get(6)?;
-        if payments == 0 {
-            continue;
+        if let Some(paid) = paid_row(r)? {
+            f(paid);
         }
-        let currency = Currency::parse(&r.get::<_, String>(3)?).unwrap_or_default();
-        f(PaidInvoice {
-            invoice_id: r.get(0)?,
-            customer_id: r.get(1)?,
-            amount: from_minor(r.get(2)?, currency),
-            due_date: date_from_sql(&r.get::<_, String>(4)?)?,
-            paid_on: date_from_sql(&r.get::<_, String>(5)?)?,
-            payments,
-        });
+    }
+    Ok(())
+}
+
+/// A row of `paid_select!`; None for an invoice settled by a credit note recorded on the
+/// wrong side: no payment completed it.
+fn paid_row(r: &rusqlite::Row<'_>) -> StoreResult<Option<PaidInvoice>> {
+    let payments: u32 = r.get(6)?;
+    if payments == 0 {
+        return Ok(None);
+    }
+    let currency = Currency::parse(&r.get::<_, String>(3)?).unwrap_or_default();
+    Ok(Some(PaidInvoice {
+        invoice_id: r.get(0)?,
+        customer_id: r.get(1)?,
+        amount: from_minor(r.get(2)?, currency),
+        due_date: date_from_sql(&r.get::<_, String>(4)?)?,
+        paid_on: date_from_sql(&r.get::<_, String>(5)?)?,
+        payments,
+    }))
+}
+
+/// The invoices of `ids` (a JSON array) whose payment was completed between `since` and
+/// `as_of`, as [`for_each_paid_invoice`] gives them: what a refresh adds for the invoices
+/// new allocations paid.
+pub fn for_each_paid_invoice_of(
+    conn: &Connection,
+    as_of: NaiveDate,
+    since: NaiveDate,
+    default_terms_days: u32,
+    ids: &str,
+    mut f: impl FnMut(PaidInvoice),
+) -> StoreResult<()> {
+    let mut stmt = conn.prepare_cached(concat!(
+        paid_select!(),
+        "
+WHERE i.id IN (SELECT value FROM json_each(?4))
+  AND i.settled_on >= ?2 AND i.settled_on <= ?1
+  AND i.kind = 'invoice' AND i.amount_minor - i.prepaid_minor > 0
+"
+    ))?;
+    let mut rows = stmt.query(params![
+        date_to_sql(as_of),
+        date_to_sql(since),
+        default_terms_days,
+        ids
+    ])?;
+    while let Some(r) = rows.next()? {
+        if let Some(paid) = paid_row(r)? {
+            f(paid);
+        }
     }
     Ok(())
 }

@@ -172,5 +172,6 @@ fn empty(as_of: NaiveDate) -> Gathered {
         lateness: Default::default(),
         dir: None,
         marks: None,
+        last_refresh: Default::default(),
     }
 }

@@ -19,6 +19,7 @@ mod history;
 mod kept;
 pub mod live;
 pub mod outcomes;
+mod paid_kept;
 mod payers;
 pub mod queue;
 pub mod signals;
@@ -28,6 +29,7 @@ pub mod view;
 pub use changes::Marks;
 pub use gather::{Bundle, Gathered, Refreshed, gather, gather_marked, refresh, refresh_touched};
 pub use live::Live;
+pub use paid_kept::RefreshPaths;
 
 use crate::config::Settings;
 use crate::domain::ageing::Buckets;

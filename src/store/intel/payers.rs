@@ -20,13 +20,29 @@ use std::collections::HashMap;
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct PayerPart {
     name_key: String,
+    /// The accounts of matched payments first, in the order of their IBAN as stored (the
+    /// order a whole read gives), then those known from aliases only.
     accounts: Vec<(String, NaiveDate)>,
+    /// How many of `accounts` come from matched payments.
+    matched: usize,
+    /// An IBAN was stored not in its normal form: its place in the order cannot be told
+    /// from the normal form, so new payments make the part be read again whole.
+    odd: bool,
     alias_names: Vec<String>,
 }
 
 impl PayerPart {
+    /// Marks the accounts read so far as the matched ones, in IBAN order whatever the
+    /// query plan gave (new payments are placed by `add_matched` in that order).
+    fn sort_matched(&mut self) {
+        self.accounts.sort_by(|a, b| a.0.cmp(&b.0));
+        self.matched = self.accounts.len();
+    }
+
     fn add_iban(&mut self, iban: &str, seen: NaiveDate) {
-        let iban = iban.trim().to_ascii_uppercase();
+        let normal = iban.trim().to_ascii_uppercase();
+        self.odd |= normal != iban;
+        let iban = normal;
         if iban.is_empty() {
             return;
         }
@@ -140,6 +156,78 @@ impl PayerDirectory {
         self.index();
         Ok(())
     }
+
+    /// Adds the payments of the allocations with ids in `(from, to]` to the parts of
+    /// `customers` (the others are left as they are: read whole by `refresh`). Returns the
+    /// customers whose part only a whole read can bring up to date. The lookups are not
+    /// rebuilt: `refresh` (or `reindex`) must follow.
+    pub fn add_allocations(
+        &mut self,
+        conn: &Connection,
+        as_of: NaiveDate,
+        (from, to): (i64, i64),
+        customers: &std::collections::BTreeSet<CustomerId>,
+    ) -> StoreResult<Vec<CustomerId>> {
+        let mut stmt = conn.prepare_cached(
+            "SELECT i.customer_id, t.counterparty_iban, MIN(t.booking_date)
+             FROM allocations a
+             JOIN bank_transactions t ON t.id = a.transaction_id
+             JOIN invoices i ON i.id = a.invoice_id
+             WHERE a.id > ?2 AND a.id <= ?3
+               AND a.undone_at IS NULL AND t.counterparty_iban IS NOT NULL
+               AND t.counterparty_iban <> '' AND t.booking_date <= ?1
+             GROUP BY i.customer_id, t.counterparty_iban",
+        )?;
+        let mut rows = stmt.query(params![date_to_sql(as_of), from, to])?;
+        let mut whole = Vec::new();
+        while let Some(r) = rows.next()? {
+            let customer: CustomerId = r.get(0)?;
+            if !customers.contains(&customer) {
+                continue;
+            }
+            let iban: String = r.get(1)?;
+            let seen = date_from_sql(&r.get::<_, String>(2)?)?;
+            let done = self
+                .parts
+                .get_mut(&customer)
+                .is_some_and(|part| add_matched(part, &iban, seen));
+            if !done {
+                whole.push(customer);
+            }
+        }
+        whole.dedup();
+        Ok(whole)
+    }
+
+    /// Rebuilds the lookups after `add_allocations` when no `refresh` follows.
+    pub fn reindex(&mut self) {
+        self.index();
+    }
+}
+
+/// Brings a part up to date with a matched payment from `iban` first seen on `seen`, as a
+/// whole read would place it. False when only a whole read can tell (an odd IBAN).
+fn add_matched(part: &mut PayerPart, iban: &str, seen: NaiveDate) -> bool {
+    if part.odd || iban != iban.trim().to_ascii_uppercase() {
+        return false;
+    }
+    let matched = &part.accounts[..part.matched];
+    match matched.binary_search_by(|(i, _)| i.as_str().cmp(iban)) {
+        Ok(at) => {
+            let first = &mut part.accounts[at].1;
+            *first = (*first).min(seen);
+        }
+        Err(at) => {
+            let alias = part.accounts[part.matched..]
+                .iter()
+                .position(|(i, _)| i == iban)
+                .map(|k| part.accounts.remove(part.matched + k).1);
+            let first = alias.map_or(seen, |d| d.min(seen));
+            part.accounts.insert(at, (iban.to_string(), first));
+            part.matched += 1;
+        }
+    }
+    true
 }
 
 fn new_part(c: &CustomerRow) -> PayerPart {
@@ -179,6 +267,7 @@ fn customer_part(conn: &Connection, as_of: NaiveDate, c: &CustomerRow) -> StoreR
         let iban: String = r.get(0)?;
         part.add_iban(&iban, date_from_sql(&r.get::<_, String>(1)?)?);
     }
+    part.sort_matched();
     let mut stmt = conn.prepare_cached(
         "SELECT iban, name_key, substr(created_at, 1, 10) FROM payer_aliases
          WHERE substr(created_at, 1, 10) <= ?1 AND customer_id = ?2 ORDER BY id",
@@ -219,6 +308,9 @@ pub fn payer_directory(
         if let Some(part) = dir.parts.get_mut(&customer) {
             part.add_iban(&iban, date_from_sql(&r.get::<_, String>(2)?)?);
         }
+    }
+    for part in dir.parts.values_mut() {
+        part.sort_matched();
     }
     let mut stmt = conn.prepare_cached(
         "SELECT customer_id, iban, name_key, substr(created_at, 1, 10) FROM payer_aliases
@@ -322,4 +414,53 @@ pub fn bank_facts(
         }
     }
     Ok(facts)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 5, d).unwrap_or_default()
+    }
+
+    /// A part as a whole read builds it: matched payments, then aliases.
+    fn whole(matched: &[(&str, u32)], aliases: &[(&str, u32)]) -> PayerPart {
+        let mut part = PayerPart::default();
+        for (iban, d) in matched {
+            part.add_iban(iban, day(*d));
+        }
+        part.sort_matched();
+        for (iban, d) in aliases {
+            add_alias(&mut part, Some(iban.to_string()), None, day(*d));
+        }
+        part
+    }
+
+    #[test]
+    fn a_new_payment_is_placed_as_a_whole_read_places_it() {
+        let before = whole(&[("FR02", 3), ("FR05", 4)], &[("FR09", 1), ("FR01", 2)]);
+        // New IBAN between the others, an earlier day for a known one, an alias-only one
+        // now paid from (it joins the matched ones, keeping its earlier day), a later day.
+        let cases: &[(&str, u32)] = &[("FR03", 10), ("FR05", 2), ("FR01", 7), ("FR02", 9)];
+        let mut part = before.clone();
+        let mut matched = vec![("FR02", 3), ("FR05", 4)];
+        for (iban, d) in cases {
+            assert!(add_matched(&mut part, iban, day(*d)));
+            matched.push((iban, *d));
+            let aliases: Vec<(&str, u32)> = [("FR09", 1), ("FR01", 2)].into_iter().collect();
+            assert_eq!(part, whole(&matched, &aliases), "after {iban} on day {d}");
+        }
+        assert_eq!(part.matched, 4);
+        assert_eq!(part.accounts[0], ("FR01".to_string(), day(2)));
+    }
+
+    #[test]
+    fn an_iban_not_in_normal_form_asks_for_a_whole_read() {
+        let mut part = whole(&[("fr02 ", 3)], &[]);
+        assert!(part.odd);
+        assert!(!add_matched(&mut part, "FR03", day(5)));
+        let mut part = whole(&[("FR02", 3)], &[]);
+        assert!(!add_matched(&mut part, "fr03", day(5)));
+    }
 }

@@ -1,0 +1,220 @@
+//! The shortcuts of the incremental refresh (`store::intel::refresh`), each pinned: payer
+//! parts brought up to date from the new allocations, paid histories kept through writes
+//! that cannot change them or added to when new allocations complete open invoices, and
+//! the whole read where neither holds. After each write the refreshed gather must equal a
+//! fresh one, and the path taken is the one expected.
+
+use chrono::{Days, NaiveDate};
+use encours::config::Settings;
+use encours::demo::generate;
+use encours::domain::model::{InvoiceKind, NewInvoice};
+use encours::domain::money::Currency;
+use encours::import::{ImportBatch, ParseContext};
+use encours::ingest::{IngestOutcome, ingest};
+use encours::locale::Language;
+use encours::store::intel::{self, Gathered, Params, RefreshPaths, Refreshed};
+use encours::store::{Actor, Store, import_writer, matching};
+use rust_decimal::Decimal;
+
+fn today() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
+}
+
+fn actor() -> Actor {
+    Actor::new("tester", today().and_hms_opt(9, 0, 0).unwrap())
+}
+
+fn ingest_ok(store: &mut Store, bytes: &[u8], name: &str, settings: &Settings) {
+    let ctx = ParseContext {
+        file_name: name.to_string(),
+        default_currency: settings.general.currency,
+        csv_profiles: settings.import.csv_profiles.clone(),
+    };
+    match ingest(store, bytes, name, &ctx, &actor()) {
+        Ok(IngestOutcome::Imported(_)) => {}
+        other => panic!("{name}: {other:?}"),
+    }
+}
+
+fn shape(g: &Gathered) -> String {
+    format!(
+        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
+        g.as_of, g.portfolio, g.newest_bank_data, g.lateness, g.bundles
+    )
+}
+
+/// Refreshes `g`, checks it against a fresh gather and returns the paths the refresh took.
+fn refreshed(store: &Store, p: &Params, g: &mut Gathered, what: &str) -> RefreshPaths {
+    let done = intel::refresh(store.conn(), p, today(), g).unwrap();
+    assert!(
+        matches!(done, Refreshed::Customers(_)),
+        "after {what}: {done:?}"
+    );
+    let fresh = intel::gather(store.conn(), p, today(), None).unwrap();
+    assert!(
+        shape(g) == shape(&fresh),
+        "after {what}, the refreshed gather differs from a fresh one"
+    );
+    g.last_refresh
+}
+
+fn sql(store: &mut Store, sql: &str) {
+    store
+        .write(|tx| {
+            tx.execute_batch(sql)
+                .map_err(encours::store::StoreError::from)
+        })
+        .unwrap()
+}
+
+#[test]
+fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
+    let settings = Settings::defaults();
+    let dunning = encours::policy::builtin();
+    let p = Params::new(&settings, &dunning, Language::En);
+    let mut files = generate::build(7, 60, 3_000, today());
+    let mut store = Store::open_in_memory().unwrap();
+    ingest_ok(
+        &mut store,
+        files.customers_csv.as_bytes(),
+        "c.csv",
+        &settings,
+    );
+    ingest_ok(
+        &mut store,
+        files.invoices_csv.as_bytes(),
+        "f.csv",
+        &settings,
+    );
+    let last = files.statements.pop().expect("statements");
+    for (name, content) in &files.statements {
+        ingest_ok(&mut store, content.as_bytes(), name, &settings);
+    }
+    let mp = settings.matching.params();
+    matching::run_matching(&mut store, &mp, &actor()).unwrap();
+    let marks = intel::Marks::read(store.conn()).unwrap();
+    let mut g = intel::gather_marked(store.conn(), &p, today(), marks).unwrap();
+
+    // The last statement matched: payments from known accounts complete open invoices.
+    ingest_ok(&mut store, last.1.as_bytes(), &last.0, &settings);
+    matching::run_matching(&mut store, &mp, &actor()).unwrap();
+    let paths = refreshed(&store, &p, &mut g, "a matching run");
+    assert!(paths.payers_added > 0, "{paths:?}");
+    assert_eq!(paths.payers_read, 0, "{paths:?}");
+    assert!(paths.paid_added > 0, "{paths:?}");
+
+    // New invoices change no paid history.
+    let codes: Vec<String> = g
+        .bundles
+        .values()
+        .take(3)
+        .map(|b| b.row.code.clone())
+        .collect();
+    let invoices = codes
+        .iter()
+        .enumerate()
+        .map(|(n, code)| NewInvoice {
+            number: format!("NEW-{n}"),
+            kind: InvoiceKind::Invoice,
+            customer_code: code.clone(),
+            issue_date: today() - Days::new(1),
+            due_date: Some(today() + Days::new(29)),
+            amount: Decimal::new(98_765, 2),
+            currency: Currency::EUR,
+            ..Default::default()
+        })
+        .collect();
+    let batch = ImportBatch {
+        invoices,
+        ..Default::default()
+    };
+    store
+        .write(|tx| import_writer::write_batch(tx, &batch, "day.csv", "sha-day", &actor()))
+        .unwrap();
+    let paths = refreshed(&store, &p, &mut g, "new invoices");
+    let expected = RefreshPaths {
+        paid_kept: 3,
+        ..Default::default()
+    };
+    assert_eq!(paths, expected);
+
+    // A payment from an account the customer never paid from, completing an open invoice:
+    // the new account takes its place among the matched ones (and is a new-account fact).
+    let (customer, invoice, open) = g
+        .bundles
+        .values()
+        .filter(|b| !b.facts.new_payer_accounts.is_empty() || b.row.id % 2 == 0)
+        .find_map(|b| {
+            let i = b
+                .open_items
+                .iter()
+                .find(|i| i.kind == InvoiceKind::Invoice)?;
+            Some((b.row.id, i.invoice_id, i.open))
+        })
+        .expect("an open invoice");
+    let minor = (open * Decimal::ONE_HUNDRED).trunc().to_string();
+    sql(
+        &mut store,
+        &format!(
+            "INSERT INTO bank_transactions (account_id, booking_date, amount_minor, currency,
+                 remittance, counterparty_name, counterparty_iban, natural_key, import_id)
+             SELECT account_id, '2026-06-14', {minor}, 'EUR', 'VIR NEW ACCOUNT', 'NEW PAYER',
+                    'FR7630001007941234567890185', 'test-new-account', import_id
+             FROM bank_transactions ORDER BY id DESC LIMIT 1;
+             INSERT INTO allocations (invoice_id, transaction_id, amount_minor, paid_on, rule,
+                 evidence, who, created_at)
+             VALUES ({invoice}, last_insert_rowid(), {minor}, '2026-06-14', 'manual', 'test',
+                     'tester', '2026-06-15T09:00:00');"
+        ),
+    );
+    let paths = refreshed(&store, &p, &mut g, "a payment from a new account");
+    assert_eq!(
+        (paths.payers_added, paths.paid_added, paths.paid_read),
+        (1, 1, 0),
+        "{paths:?}"
+    );
+    assert!(
+        g.bundles[&customer]
+            .facts
+            .new_payer_accounts
+            .iter()
+            .any(|a| a.iban == "FR7630001007941234567890185"),
+        "the new account is seen"
+    );
+
+    // A payment on an invoice already settled (dated before its settlement, so its paid
+    // day moves): its paid history is read whole.
+    let (settled, customer) = {
+        let mut stmt = store
+            .conn()
+            .prepare(
+                "SELECT id, customer_id FROM invoices
+                 WHERE settled_on IS NOT NULL AND settled_on > '2026-03-01' AND kind = 'invoice'
+                 ORDER BY id LIMIT 1",
+            )
+            .unwrap();
+        stmt.query_row([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))
+            .unwrap()
+    };
+    sql(
+        &mut store,
+        &format!(
+            "INSERT INTO allocations (invoice_id, transaction_id, amount_minor, paid_on, rule,
+                 evidence, who, created_at)
+             VALUES ({settled}, (SELECT MAX(id) FROM bank_transactions), 100, '2026-02-01',
+                     'manual', 'test', 'tester', '2026-06-15T09:00:00');"
+        ),
+    );
+    let paths = refreshed(&store, &p, &mut g, "a payment on a settled invoice");
+    assert_eq!((paths.paid_read, paths.paid_added), (1, 0), "{paths:?}");
+    assert!(g.bundles.contains_key(&customer));
+
+    // An update (a payment undone) reads the customer whole, payer part included.
+    sql(
+        &mut store,
+        "UPDATE allocations SET undone_at = '2026-06-15T10:00:00', undone_reason = 'test'
+         WHERE id = (SELECT MAX(id) FROM allocations)",
+    );
+    let paths = refreshed(&store, &p, &mut g, "a payment undone");
+    assert_eq!((paths.paid_read, paths.payers_read), (1, 1), "{paths:?}");
+}

@@ -273,17 +273,21 @@ fn reimport_row(
 }
 
 fn plan(conn: &Connection, as_of: &str) -> String {
-    [ageing::OPEN_NOW_SQL, ageing::SETTLED_AFTER_SQL]
-        .iter()
-        .map(|sql| {
-            let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-            let rows = stmt
-                .query_map(rusqlite::params![as_of], |r| r.get::<_, String>(3))
-                .unwrap();
-            rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
-        })
-        .collect::<Vec<_>>()
-        .join(" | ")
+    [
+        ageing::OPEN_NOW_BY_CUSTOMER_SQL,
+        ageing::OPEN_NOW_SQL,
+        ageing::SETTLED_AFTER_SQL,
+    ]
+    .iter()
+    .map(|sql| {
+        let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
+        let rows = stmt
+            .query_map(rusqlite::params![as_of], |r| r.get::<_, String>(3))
+            .unwrap();
+        rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
+    })
+    .collect::<Vec<_>>()
+    .join(" | ")
 }
 
 fn ageing_rows(size: &Size, settings: &Settings, conn: &Connection) {

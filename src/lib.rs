@@ -22,7 +22,8 @@
 //!   one pass by a matching run, which turns them off for its inserts; `store::schema_paid`),
 //!   so that "open on a date" reads a covering index of open invoices and sums allocations
 //!   only for invoices paid in part; the ageing report sums in integers
-//!   (`domain::ageing::MinorAgeing`). A run writing more allocations than the table holds,
+//!   (`domain::ageing::MinorAgeing`), reading the open invoices customer after customer
+//!   (`invoices_open_by_customer`) when all were issued by the date. A run writing more allocations than the table holds,
 //!   or settling most invoices, sets the indexes it would churn aside and builds them again
 //!   before committing (`store::matching::set_aside`). A re-import is recognised by a BLAKE3
 //!   digest (SHA-256 for files imported before it). The cockpit's intelligence is refreshed, not recomputed: the

@@ -459,6 +459,18 @@ pub fn date_from_sql(s: &str) -> StoreResult<NaiveDate> {
         .map_err(|_| StoreError::Invalid(format!("bad date '{s}' in the database")))
 }
 
+/// [`date_from_sql`] of a column's bytes: the per-row paths skip the UTF-8 check of text
+/// that is ASCII when well-formed; anything else is checked and reported as there.
+pub(crate) fn date_from_sql_bytes(b: &[u8]) -> StoreResult<NaiveDate> {
+    match iso_date(b) {
+        Some(d) => Ok(d),
+        None => date_from_sql(
+            std::str::from_utf8(b)
+                .map_err(|_| StoreError::Invalid("a date in the database is not text".into()))?,
+        ),
+    }
+}
+
 fn iso_date(b: &[u8]) -> Option<NaiveDate> {
     let [y0, y1, y2, y3, b'-', m0, m1, b'-', d0, d1] = *b else {
         return None;

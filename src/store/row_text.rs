@@ -19,3 +19,15 @@ pub(crate) fn text_opt<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Optio
         .as_str_or_null()
         .map_err(|e| conversion(i, e))
 }
+
+/// Column `i` as the bytes of its text (or blob), unchecked as UTF-8.
+pub(crate) fn bytes<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r [u8]> {
+    row.get_ref(i)?.as_bytes().map_err(|e| conversion(i, e))
+}
+
+/// Column `i` as bytes, or `None` when NULL.
+pub(crate) fn bytes_opt<'r>(row: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r [u8]>> {
+    row.get_ref(i)?
+        .as_bytes_or_null()
+        .map_err(|e| conversion(i, e))
+}

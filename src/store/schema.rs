@@ -564,4 +564,6 @@ END;
     // 11: the cockpit's start views, a derived cache keyed by the data, date, settings and
     // language. See `schema_snapshot`.
     super::schema_snapshot::STEP,
+    // 12: open invoices by customer, for the ageing as of today. See `schema_paid`.
+    super::schema_paid::BY_CUSTOMER_STEP,
 ];

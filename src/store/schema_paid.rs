@@ -84,3 +84,16 @@ CREATE INDEX invoices_open ON invoices(issue_date, customer_id, kind, due_date, 
     WHERE settled_on IS NULL;
 "#
 );
+
+/// Open invoices again, by customer, with what the ageing report reads and no more (no
+/// number, no dispute flag). The report as of a day on which every open invoice was already
+/// issued (today, the common case) reads them all: in this order its per-customer sums are
+/// added one customer after the other instead of at random places (the issue-date order of
+/// `invoices_open` shuffles customers, and the accumulator then missed the cache on most
+/// items: a quarter of the report's time at 20,000 customers). A matching run that settles most invoices sets it aside with the other
+/// paid-state indexes (`matching::set_aside`: it names `settled_on`).
+pub const BY_CUSTOMER_STEP: &str = r#"
+CREATE INDEX invoices_open_by_customer ON invoices(customer_id, due_date, kind, currency,
+    amount_minor, prepaid_minor, first_paid_on, issue_date, settled_on)
+    WHERE settled_on IS NULL;
+"#;

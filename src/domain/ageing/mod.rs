@@ -215,6 +215,9 @@ fn report(
             .cmp(&a.totals.overdue)
             .then(b.totals.open.cmp(&a.totals.open))
             .then(a.name.cmp(&b.name))
+            // Ties broken by id, so that the order does not depend on the order the
+            // store read the items in (issue date or customer, by the as-of date).
+            .then(a.customer_id.cmp(&b.customer_id))
     });
     AgeingReport {
         as_of,
@@ -317,7 +320,12 @@ mod tests {
         };
         let mut items = Vec::new();
         for id in 0..3_000 {
-            let customer = next(40) as i64;
+            // A few ids outside the direct table (negative, past 2^20) take the hash map.
+            let customer = match next(40) as i64 {
+                0 => -7,
+                1 => 1 << 40,
+                c => c,
+            };
             let kind = if next(9) == 0 {
                 InvoiceKind::CreditNote
             } else {

@@ -420,3 +420,42 @@ fn a_busy_database_does_not_fail_the_read() {
         fresh(&path, &Settings::defaults(), Language::En, today())
     );
 }
+
+#[test]
+fn the_cockpit_files_its_start_views_when_idle_and_not_those_the_data_moved_past() {
+    let (_dir, path) = book();
+    let cockpit = |path: &Path| source(path).filing_when_idle();
+    let mut s = cockpit(&path);
+    let first = start(&s, today());
+    assert_eq!(
+        count(&path, "SELECT COUNT(*) FROM view_snapshots"),
+        0,
+        "nothing is filed before the answers"
+    );
+    s.idle();
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM view_snapshots"), 4);
+    tamper(&path);
+    assert_eq!(marked(&start(&cockpit(&path), today())), [true; 4]);
+    assert_eq!(
+        first,
+        fresh(&path, &Settings::defaults(), Language::En, today())
+    );
+
+    // Views computed, then the data move before the worker is idle: the views are not
+    // filed under the new data's key (the next request computes them).
+    let (_dir2, path) = book();
+    let mut s = cockpit(&path);
+    start(&s, today());
+    let c = s.signals(today()).unwrap().rows[0].customer_id;
+    s.set_limit(&actor(), c, Some(dec!(10))).unwrap();
+    s.idle();
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM view_snapshots"), 0);
+    // Asked again after the write, they are filed at the next idle moment.
+    let after = start(&s, today());
+    s.idle();
+    assert_eq!(count(&path, "SELECT COUNT(*) FROM view_snapshots"), 4);
+    assert_eq!(
+        after,
+        fresh(&path, &Settings::defaults(), Language::En, today())
+    );
+}

@@ -156,4 +156,8 @@ pub trait DataSource: Send {
     fn data_version(&self) -> SourceResult<Option<i64>> {
         Ok(None)
     }
+
+    /// Work that can wait until no request does (filing caches); the worker calls it each
+    /// time it has answered everything asked of it.
+    fn idle(&mut self) {}
 }

@@ -77,7 +77,7 @@ fn today(ctx: &Context) -> chrono::NaiveDate {
 fn refresh_start_views(ctx: &Context, as_of: chrono::NaiveDate) -> bool {
     let done = (|| -> anyhow_like::Result<bool> {
         let settings = SourceSettings::from_settings(&ctx.settings, ctx.lang)?;
-        let source = StoreSource::new(ctx.open_store()?, settings)
+        let mut source = StoreSource::new(ctx.open_store()?, settings)
             .with_operator(&ctx.who, || chrono::Local::now().naive_local());
         Ok(source.refresh_snapshot(as_of)?)
     })();

@@ -78,7 +78,9 @@ pub fn run_cockpit(ctx: &Context) -> anyhow_like::Result<i32> {
             reload: false,
         });
     }));
-    let source = StoreSource::new(store, settings).with_operator(&ctx.who, now);
+    let source = StoreSource::new(store, settings)
+        .with_operator(&ctx.who, now)
+        .filing_when_idle();
     let watcher = if ctx.read_only {
         None
     } else {

@@ -8,7 +8,7 @@ use crate::app::msg::{Effect, Msg};
 use crate::app::source::DataSource;
 use crate::store::Actor;
 use chrono::{NaiveDate, NaiveDateTime};
-use std::sync::mpsc::{Receiver, Sender};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::thread::JoinHandle;
 
 pub enum Job {
@@ -42,7 +42,19 @@ pub fn spawn(
                 log,
             } = setup;
             let mut version = source.data_version().ok().flatten();
-            for job in jobs {
+            loop {
+                let job = match jobs.try_recv() {
+                    Ok(job) => job,
+                    Err(TryRecvError::Empty) => {
+                        // Everything asked is answered: the time for what can wait.
+                        source.idle();
+                        match jobs.recv() {
+                            Ok(job) => job,
+                            Err(_) => break,
+                        }
+                    }
+                    Err(TryRecvError::Disconnected) => break,
+                };
                 let msg = match job {
                     Job::Run(effect) => {
                         // Pinned to the cockpit's day: outcomes recorded on a pretended

@@ -76,6 +76,13 @@ pub struct StoreSource {
     intel: RefCell<Option<intel::Intel>>,
     /// What the start views depend on in the settings, digested once (see `snapshot`).
     settings_digest: [u8; 16],
+    /// Whether computed start views are filed when the worker is idle rather than before
+    /// they are answered (the cockpit: encoding and writing the queue view takes longer
+    /// than building it from the kept intelligence).
+    file_when_idle: bool,
+    /// The day whose start views were computed but not filed yet, with the data's version
+    /// then: views the data have moved past are left to the next request.
+    unfiled: Cell<Option<(NaiveDate, i64, u64)>>,
 }
 
 fn midnight() -> NaiveDateTime {
@@ -93,7 +100,16 @@ impl StoreSource {
             clock: midnight,
             writes: Cell::new(0),
             intel: RefCell::new(None),
+            file_when_idle: false,
+            unfiled: Cell::new(None),
         }
+    }
+
+    /// Files the start views it computes when `DataSource::idle` is called instead of
+    /// before answering: for the cockpit, whose worker is idle between key presses.
+    pub fn filing_when_idle(mut self) -> StoreSource {
+        self.file_when_idle = true;
+        self
     }
 
     /// Who works this session and the clock their claims are read against.
@@ -168,7 +184,7 @@ impl StoreSource {
     fn snapshotted<T: serde::Serialize + serde::de::DeserializeOwned>(
         &self,
         kind: snapshot::Kind,
-        key: &snapshot::Key,
+        (as_of, key): (NaiveDate, &snapshot::Key),
         look: bool,
         compute: impl FnOnce() -> SourceResult<T>,
     ) -> SourceResult<T> {
@@ -178,7 +194,12 @@ impl StoreSource {
         }
         let view = compute()?;
         if !snapshot::is_current(conn, kind, key) {
-            let _ = snapshot::put(&self.store, kind, key, &view);
+            if self.file_when_idle {
+                let version = self.business_version()?;
+                self.unfiled.set(Some((as_of, version, self.writes.get())));
+            } else {
+                let _ = snapshot::put(&self.store, kind, key, &view);
+            }
         }
         Ok(view)
     }
@@ -216,7 +237,14 @@ impl StoreSource {
     /// Brings the start views' snapshot up to date for `as_of` (computing what does not
     /// match); true when all four are filed. `encours watch` calls it after each import and
     /// at the day's change, so that the next cockpit start finds them.
-    pub fn refresh_snapshot(&self, as_of: NaiveDate) -> SourceResult<bool> {
+    pub fn refresh_snapshot(&mut self, as_of: NaiveDate) -> SourceResult<bool> {
+        let deferred = std::mem::replace(&mut self.file_when_idle, false);
+        let filed = self.file_start_views(as_of);
+        self.file_when_idle = deferred;
+        filed
+    }
+
+    fn file_start_views(&self, as_of: NaiveDate) -> SourceResult<bool> {
         let request = ForecastRequest::default();
         self.overview(as_of)?;
         self.signals(as_of)?;
@@ -247,7 +275,7 @@ impl StoreSource {
 impl DataSource for StoreSource {
     fn overview(&self, as_of: NaiveDate) -> SourceResult<OverviewView> {
         let key = self.snapshot_key(as_of)?;
-        self.snapshotted(snapshot::Kind::Overview, &key, true, || {
+        self.snapshotted(snapshot::Kind::Overview, (as_of, &key), true, || {
             ledger::overview(self.store.conn(), &self.settings, as_of)
         })
     }
@@ -270,7 +298,7 @@ impl DataSource for StoreSource {
         let key = self.snapshot_key(as_of)?;
         // A kept gather that is current answers faster than decoding the snapshot.
         let look = !self.intel_current(as_of)?;
-        self.snapshotted(snapshot::Kind::Signals, &key, look, || {
+        self.snapshotted(snapshot::Kind::Signals, (as_of, &key), look, || {
             self.with_intel(as_of, |i| Ok(intel::signals_view(i, &self.settings)))
         })
     }
@@ -280,7 +308,7 @@ impl DataSource for StoreSource {
         let now = as_of.and_time((self.clock)().time());
         let key = self.snapshot_key(as_of)?;
         let look = !self.intel_current(as_of)?;
-        let mut view = self.snapshotted(snapshot::Kind::Queue, &key, look, || {
+        let mut view = self.snapshotted(snapshot::Kind::Queue, (as_of, &key), look, || {
             self.with_intel(as_of, |i| Ok(intel::queue_view(i, &self.settings)))
         })?;
         intel::overlay_claims(&mut view, self.store.conn(), now, &self.who)?;
@@ -304,7 +332,7 @@ impl DataSource for StoreSource {
         let key = self.snapshot_key(as_of)?;
         self.snapshotted(
             snapshot::Kind::Forecast(request.scenario),
-            &key,
+            (as_of, &key),
             true,
             compute,
         )
@@ -405,6 +433,19 @@ impl DataSource for StoreSource {
     fn release_claims(&mut self, actor: &Actor) -> SourceResult<()> {
         self.store.write(|tx| claims::release_all_of(tx, actor))?;
         Ok(())
+    }
+
+    /// Files the start views computed since the last call, if the data have not moved since
+    /// (then the next request computes and marks them again). Views built from the kept
+    /// intelligence are rebuilt here rather than held: holding them would double the
+    /// cockpit's memory for the queue.
+    fn idle(&mut self) {
+        let Some((day, version, writes)) = self.unfiled.take() else {
+            return;
+        };
+        if self.business_version().ok() == Some(version) && self.writes.get() == writes {
+            let _ = self.refresh_snapshot(day);
+        }
     }
 
     fn data_version(&self) -> SourceResult<Option<i64>> {

@@ -57,6 +57,12 @@ pub enum Request {
     Queue,
     Forecast(ForecastRequest),
     Matching,
+    /// The suggestions of these credits of the matching list (a page around the cursor);
+    /// `rules_idle` as the list said.
+    MatchSuggestions {
+        ids: Vec<TransactionId>,
+        rules_idle: bool,
+    },
     Imports,
 }
 
@@ -71,6 +77,7 @@ pub enum Loaded {
     Queue(QueueView),
     Forecast(ForecastView),
     Matching(MatchingView),
+    MatchSuggestions(MatchSuggestions),
     Imports(ImportsView),
 }
 
@@ -126,6 +133,8 @@ pub enum Status {
     Undone(String),
     MatchAccepted,
     MatchRejected,
+    /// Accept or reject pressed on a credit whose suggestions have not come yet.
+    SuggestionsLoading,
     Assigned(String),
     LimitSet,
     SegmentSet,

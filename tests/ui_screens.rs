@@ -141,7 +141,15 @@ fn the_matching_screen_lets_the_other_screens_data_go_and_they_come_back() {
     let mut h = Harness::new(120, 40);
     h.keys("2 1");
     assert!(h.app.data.queue.is_some() && h.app.data.receivables.is_some());
-    h.keys("6");
+    let key = encours::app::KeyPress::parse("6").unwrap();
+    let effects = encours::app::update(&mut h.app, encours::app::Msg::Key(key));
+    // Dropped on the worker's thread, not in the key's frame.
+    assert!(
+        effects
+            .iter()
+            .any(|e| matches!(e, encours::app::Effect::Release(d) if d.queue.is_some()))
+    );
+    h.run(effects);
     let d = &h.app.data;
     assert!(d.matching.is_some());
     assert!(d.overview.is_none() && d.signals.is_none() && d.queue.is_none());

@@ -119,6 +119,9 @@ pub enum Effect {
     /// The operator now works this call-list line (`None`: no line any more): hold it, and
     /// let go of the line worked before, so that colleagues see who is on which customer.
     Claim(Option<CustomerId>),
+    /// Data the screens let go of, to be dropped on the worker's thread: freeing tens of
+    /// megabytes of views takes longer than a frame.
+    Release(Box<super::Data>),
     Quit,
 }
 

@@ -145,16 +145,23 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
 fn go(app: &mut App, tab: Tab) -> Vec<Effect> {
     app.tab = tab;
     app.pages.clear();
+    let mut released = Vec::new();
     if tab == Tab::Matching {
         // Listing the credits left runs the automatic rules over all of them, the cockpit's
         // largest computation: the other screens' data make way for it (and for the list),
         // and are asked for again when their screen is shown (the start views come back
         // from their snapshot in a tenth of a second).
         let matching = app.data.matching.take();
-        app.data = super::Data {
-            matching,
-            ..super::Data::default()
-        };
+        let others = std::mem::replace(
+            &mut app.data,
+            super::Data {
+                matching,
+                ..super::Data::default()
+            },
+        );
+        if others != super::Data::default() {
+            released.push(Effect::Release(Box::new(others)));
+        }
     }
     let missing = match tab {
         Tab::Overview => [
@@ -210,6 +217,7 @@ fn go(app: &mut App, tab: Tab) -> Vec<Effect> {
             .collect::<Vec<_>>(),
     };
     let mut effects = loads(app, missing);
+    effects.extend(released);
     if tab == Tab::Matching {
         // The list may have been reloaded while another screen was on show.
         effects.extend(screens::ask_match_page(app));

@@ -106,6 +106,6 @@ pub fn execute(
         Effect::Load(r) => Some(load(source, r, as_of)),
         Effect::Write(c) => Some(write(source, c, actor)),
         Effect::Claim(customer) => claim(source, *customer, actor),
-        Effect::Quit => None,
+        Effect::Release(_) | Effect::Quit => None,
     }
 }

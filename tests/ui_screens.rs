@@ -143,11 +143,14 @@ fn the_matching_screen_lets_the_other_screens_data_go_and_they_come_back() {
     assert!(h.app.data.queue.is_some() && h.app.data.receivables.is_some());
     let key = encours::app::KeyPress::parse("6").unwrap();
     let effects = encours::app::update(&mut h.app, encours::app::Msg::Key(key));
-    // Dropped on the worker's thread, not in the key's frame.
+    // Dropped on the worker's thread, not in the key's frame, before the list is computed.
     assert!(
+        matches!(effects.first(), Some(encours::app::Effect::Release(d)) if d.queue.is_some()),
+        "{:?}",
         effects
             .iter()
-            .any(|e| matches!(e, encours::app::Effect::Release(d) if d.queue.is_some()))
+            .map(|e| format!("{e:?}").chars().take(20).collect::<String>())
+            .collect::<Vec<_>>()
     );
     h.run(effects);
     let d = &h.app.data;

@@ -216,8 +216,9 @@ fn go(app: &mut App, tab: Tab) -> Vec<Effect> {
             .into_iter()
             .collect::<Vec<_>>(),
     };
-    let mut effects = loads(app, missing);
-    effects.extend(released);
+    // Released first: the worker frees the old data before it computes the new.
+    let mut effects = released;
+    effects.extend(loads(app, missing));
     if tab == Tab::Matching {
         // The list may have been reloaded while another screen was on show.
         effects.extend(screens::ask_match_page(app));

@@ -50,6 +50,9 @@
 //!   keyed by the data's marks, the date, the settings and the language
 //!   (`app::store_source::snapshot`), filed by the cockpit and by `encours watch`: a start on
 //!   unchanged data needs no gather.
+//!   The matching screen lists the credits left without their suggestions and asks for
+//!   those of a page around the cursor as the operator scrolls (`store::matching::pages`);
+//!   entering it lets the other screens' data go (they come back when shown).
 //! - [`ui`]: `render(frame, &app)` and nothing else; tables build only the rows in view.
 //! - [`runtime`]: terminal set-up and restore (panics included), the event loop, the worker
 //!   thread that runs effects, the watcher; the only place, with [`cli`], that reads the clock.

@@ -137,6 +137,55 @@ fn matching_accept_reject_assign() {
 }
 
 #[test]
+fn the_matching_screen_lets_the_other_screens_data_go_and_they_come_back() {
+    let mut h = Harness::new(120, 40);
+    h.keys("2 1");
+    assert!(h.app.data.queue.is_some() && h.app.data.receivables.is_some());
+    let key = encours::app::KeyPress::parse("6").unwrap();
+    let effects = encours::app::update(&mut h.app, encours::app::Msg::Key(key));
+    // Dropped on the worker's thread, not in the key's frame, before the list is computed.
+    assert!(
+        matches!(effects.first(), Some(encours::app::Effect::Release(d)) if d.queue.is_some()),
+        "{:?}",
+        effects
+            .iter()
+            .map(|e| format!("{e:?}").chars().take(20).collect::<String>())
+            .collect::<Vec<_>>()
+    );
+    h.run(effects);
+    let d = &h.app.data;
+    assert!(d.matching.is_some());
+    assert!(d.overview.is_none() && d.signals.is_none() && d.queue.is_none());
+    assert!(d.forecast.is_none() && d.receivables.is_none() && d.imports.is_none());
+    h.keys("1");
+    let d = &h.app.data;
+    assert!(d.overview.is_some() && d.signals.is_some() && d.queue.is_some());
+    assert!(d.forecast.is_some() && d.matching.is_some());
+    assert!(h.text().contains("Aged receivables"));
+}
+
+#[test]
+fn a_credit_whose_suggestions_are_on_their_way_says_so_and_accept_waits() {
+    let mut h = Harness::new(120, 40);
+    h.keys("6");
+    let rows = &mut h.app.data.matching.as_mut().unwrap().rows;
+    rows[0].suggestions.clear();
+    rows[0].suggested = false;
+    let text = h.text();
+    assert!(text.contains("loading…"), "{text}");
+    let line = h
+        .text()
+        .lines()
+        .find(|l| l.contains('▶'))
+        .unwrap()
+        .to_string();
+    assert!(line.contains(" …│"), "the score column waits: {line}");
+    h.keys("a");
+    assert!(h.text().contains("Suggestions still being worked out"));
+    assert!(h.source.allocations.iter().all(|a| a.invoice != 104));
+}
+
+#[test]
 fn customer_limit_and_segment() {
     let mut h = Harness::new(120, 40);
     h.keys("2 enter L");

@@ -57,6 +57,12 @@ pub enum Request {
     Queue,
     Forecast(ForecastRequest),
     Matching,
+    /// The suggestions of these credits of the matching list (a page around the cursor);
+    /// `rules_idle` as the list said.
+    MatchSuggestions {
+        ids: Vec<TransactionId>,
+        rules_idle: bool,
+    },
     Imports,
 }
 
@@ -71,6 +77,7 @@ pub enum Loaded {
     Queue(QueueView),
     Forecast(ForecastView),
     Matching(MatchingView),
+    MatchSuggestions(MatchSuggestions),
     Imports(ImportsView),
 }
 
@@ -112,6 +119,9 @@ pub enum Effect {
     /// The operator now works this call-list line (`None`: no line any more): hold it, and
     /// let go of the line worked before, so that colleagues see who is on which customer.
     Claim(Option<CustomerId>),
+    /// Data the screens let go of, to be dropped on the worker's thread: freeing tens of
+    /// megabytes of views takes longer than a frame.
+    Release(Box<super::Data>),
     Quit,
 }
 
@@ -126,6 +136,8 @@ pub enum Status {
     Undone(String),
     MatchAccepted,
     MatchRejected,
+    /// Accept or reject pressed on a credit whose suggestions have not come yet.
+    SuggestionsLoading,
     Assigned(String),
     LimitSet,
     SegmentSet,

@@ -95,7 +95,17 @@ pub trait DataSource: Send {
     fn signals(&self, as_of: NaiveDate) -> SourceResult<SignalsView>;
     fn queue(&self, as_of: NaiveDate) -> SourceResult<QueueView>;
     fn forecast(&self, as_of: NaiveDate, request: &ForecastRequest) -> SourceResult<ForecastView>;
+    /// The matching list, without suggestions (`MatchRow::suggested` false) when the source
+    /// can give them a page at a time through `match_suggestions`.
     fn matching(&self, as_of: NaiveDate) -> SourceResult<MatchingView>;
+    /// The suggestions of these credits, exactly as a whole computation gives them.
+    fn match_suggestions(
+        &self,
+        _ids: &[TransactionId],
+        _rules_idle: bool,
+    ) -> SourceResult<MatchSuggestions> {
+        Err(SourceError::NotAvailable(Feature::Matching))
+    }
     fn imports(&self) -> SourceResult<ImportsView>;
 
     fn record_outcome(

@@ -58,8 +58,14 @@ fn step(app: &mut App, msg: Msg) -> Vec<Effect> {
         Msg::Tick => vec![],
         Msg::Loaded(loaded) => {
             app.pending = app.pending.saturating_sub(1);
+            let matching = matches!(loaded, Loaded::Matching(_) | Loaded::MatchSuggestions(_));
             store(app, loaded);
-            vec![]
+            if matching && app.tab == Tab::Matching {
+                // The list came, or a page of it: ask for what the cursor now needs.
+                screens::ask_match_page(app)
+            } else {
+                vec![]
+            }
         }
         Msg::Done(status) => {
             app.pending = app.pending.saturating_sub(1);
@@ -139,6 +145,24 @@ fn on_action(app: &mut App, action: Action) -> Vec<Effect> {
 fn go(app: &mut App, tab: Tab) -> Vec<Effect> {
     app.tab = tab;
     app.pages.clear();
+    let mut released = Vec::new();
+    if tab == Tab::Matching {
+        // Listing the credits left runs the automatic rules over all of them, the cockpit's
+        // largest computation: the other screens' data make way for it (and for the list),
+        // and are asked for again when their screen is shown (the start views come back
+        // from their snapshot in a tenth of a second).
+        let matching = app.data.matching.take();
+        let others = std::mem::replace(
+            &mut app.data,
+            super::Data {
+                matching,
+                ..super::Data::default()
+            },
+        );
+        if others != super::Data::default() {
+            released.push(Effect::Release(Box::new(others)));
+        }
+    }
     let missing = match tab {
         Tab::Overview => [
             app.data.overview.is_none().then_some(Request::Overview),
@@ -192,7 +216,14 @@ fn go(app: &mut App, tab: Tab) -> Vec<Effect> {
             .into_iter()
             .collect::<Vec<_>>(),
     };
-    loads(app, missing)
+    // Released first: the worker frees the old data before it computes the new.
+    let mut effects = released;
+    effects.extend(loads(app, missing));
+    if tab == Tab::Matching {
+        // The list may have been reloaded while another screen was on show.
+        effects.extend(screens::ask_match_page(app));
+    }
+    effects
 }
 
 fn forecast_request(app: &App) -> Request {
@@ -268,8 +299,11 @@ fn store(app: &mut App, loaded: Loaded) {
             if s.matching.selection.key != before {
                 s.matching.suggestion = 0;
             }
+            // A new list: every row's suggestions are to be asked for again.
+            s.matching.asked.clear();
             app.data.matching = Some(v);
         }
+        Loaded::MatchSuggestions(v) => screens::store_match_suggestions(app, v),
         Loaded::Imports(v) => {
             s.imports
                 .sync(&v.imports.iter().map(|r| r.import_id).collect::<Vec<_>>());

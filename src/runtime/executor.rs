@@ -24,6 +24,9 @@ pub fn load(source: &dyn DataSource, request: &Request, as_of: NaiveDate) -> Msg
         Request::Queue => source.queue(as_of).map(Loaded::Queue),
         Request::Forecast(r) => source.forecast(as_of, r).map(Loaded::Forecast),
         Request::Matching => source.matching(as_of).map(Loaded::Matching),
+        Request::MatchSuggestions { ids, rules_idle } => source
+            .match_suggestions(ids, *rules_idle)
+            .map(Loaded::MatchSuggestions),
         Request::Imports => source.imports().map(Loaded::Imports),
     };
     loaded.map(Msg::Loaded).unwrap_or_else(failure)
@@ -103,6 +106,6 @@ pub fn execute(
         Effect::Load(r) => Some(load(source, r, as_of)),
         Effect::Write(c) => Some(write(source, c, actor)),
         Effect::Claim(customer) => claim(source, *customer, actor),
-        Effect::Quit => None,
+        Effect::Release(_) | Effect::Quit => None,
     }
 }

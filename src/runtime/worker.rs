@@ -105,6 +105,7 @@ fn label(effect: &Effect) -> String {
         Effect::Load(r) => format!("load {}", name(format!("{r:?}"))),
         Effect::Write(c) => format!("write {}", name(format!("{c:?}"))),
         Effect::Claim(_) => "claim".into(),
+        Effect::Release(_) => "release".into(),
         Effect::Quit => "quit".into(),
     }
 }

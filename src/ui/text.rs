@@ -179,6 +179,7 @@ pub enum T {
     UndoneStatus,
     MatchAccepted,
     MatchRejected,
+    SuggestionsLoading,
     Assigned,
     LimitSet,
     SegmentSet,
@@ -393,6 +394,10 @@ fn pair(t: T) -> (&'static str, &'static str) {
             "Match accepted; payer learned.",
         ),
         MatchRejected => ("Suggestion rejetée.", "Suggestion rejected."),
+        SuggestionsLoading => (
+            "Suggestions en cours de calcul : rien n'est fait.",
+            "Suggestions still being worked out: nothing done.",
+        ),
         Assigned => ("Affecté à", "Assigned to"),
         LimitSet => ("Plafond enregistré.", "Credit limit saved."),
         SegmentSet => ("Segment enregistré.", "Segment saved."),

@@ -247,6 +247,7 @@ pub fn status(lang: Language, s: &Status) -> (String, bool) {
         Status::Undone(what) => (format!("{} {what}", tr(lang, T::UndoneStatus)), false),
         Status::MatchAccepted => (tr(lang, T::MatchAccepted).into(), false),
         Status::MatchRejected => (tr(lang, T::MatchRejected).into(), false),
+        Status::SuggestionsLoading => (tr(lang, T::SuggestionsLoading).into(), true),
         Status::Assigned(code) => (format!("{} {code}", tr(lang, T::Assigned)), false),
         Status::LimitSet => (tr(lang, T::LimitSet).into(), false),
         Status::SegmentSet => (tr(lang, T::SegmentSet).into(), false),

@@ -11,6 +11,9 @@ mod receivables;
 pub use forecast::{ForecastState, LowerPane};
 pub use matching::MatchingState;
 pub use matching::current as current_match;
+pub(crate) use matching::{
+    ask_page as ask_match_page, store_suggestions as store_match_suggestions,
+};
 pub use receivables::{ReceivablesState, SortKey, visible_rows};
 
 pub(crate) use lists::overview_keys;

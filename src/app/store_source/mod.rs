@@ -342,6 +342,14 @@ impl DataSource for StoreSource {
         matching::matching_view(self.store.conn(), &self.settings, as_of)
     }
 
+    fn match_suggestions(
+        &self,
+        ids: &[TransactionId],
+        rules_idle: bool,
+    ) -> SourceResult<MatchSuggestions> {
+        matching::match_suggestions(self.store.conn(), &self.settings, ids, rules_idle)
+    }
+
     fn imports(&self) -> SourceResult<ImportsView> {
         ledger::imports(self.store.conn())
     }

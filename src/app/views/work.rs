@@ -200,12 +200,28 @@ pub struct MatchRow {
     pub remittance: String,
     /// Part of the amount not yet allocated.
     pub unallocated: Decimal,
-    /// Best first.
+    /// Best first; empty until `suggested`.
     pub suggestions: Vec<Suggestion>,
+    /// Whether `suggestions` were worked out: the list comes without them, and the screen
+    /// asks for those of a page around the cursor as the operator scrolls
+    /// (`Request::MatchSuggestions`), so that a hundred thousand credits' suggestions are
+    /// never held at once.
+    pub suggested: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct MatchingView {
     pub rows: Vec<MatchRow>,
     pub notice: Option<Notice>,
+    /// The automatic rules would allocate nothing over these credits: a page's suggestions
+    /// follow from its own credits (passed back with `Request::MatchSuggestions`).
+    pub rules_idle: bool,
+}
+
+/// The suggestions of some credits of the matching list, as asked.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct MatchSuggestions {
+    /// Every credit asked for: one no longer waiting for a person has no entry in `rows`.
+    pub asked: Vec<TransactionId>,
+    pub rows: Vec<(TransactionId, Vec<Suggestion>)>,
 }

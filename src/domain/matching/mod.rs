@@ -273,7 +273,21 @@ pub fn match_credits(
     payers: &PayerDirectory,
     params: &MatchParams,
 ) -> MatchOutcome {
-    rules::Matcher::new(credits, invoices, payers, params).run()
+    match_credits_suggesting(credits, invoices, payers, params, &|_| true)
+}
+
+/// `match_credits`, with suggestions worked out only for the credits left that `want`
+/// names (the others are listed in `unmatched` with none): rule 5 costs as much as the
+/// rest, and a screen shows a page of credits at a time. Each credit asked for gets
+/// exactly the suggestions `match_credits` gives it.
+pub fn match_credits_suggesting(
+    credits: &[CreditLine],
+    invoices: &[OpenInvoice],
+    payers: &PayerDirectory,
+    params: &MatchParams,
+    want: &dyn Fn(TransactionId) -> bool,
+) -> MatchOutcome {
+    rules::Matcher::new(credits, invoices, payers, params).run(want)
 }
 
 /// Suggestions for credits without running the automatic rules on them first: what a person
@@ -289,5 +303,29 @@ pub fn suggest_for(
     if credits.is_empty() {
         return Vec::new();
     }
-    rules::Matcher::new(credits, invoices, payers, params).suggest_only()
+    suggest_for_some(credits, invoices, payers, params, &|_| true)
+}
+
+/// `suggest_for`, for the credits `want` names only (the others are listed with none).
+pub fn suggest_for_some(
+    credits: &[CreditLine],
+    invoices: &[OpenInvoice],
+    payers: &PayerDirectory,
+    params: &MatchParams,
+    want: &dyn Fn(TransactionId) -> bool,
+) -> Vec<Unmatched> {
+    if !credits.iter().any(|c| want(c.id)) {
+        // The matcher's order (oldest first) without building its indexes.
+        let mut order: Vec<&CreditLine> = credits.iter().collect();
+        order.sort_unstable_by_key(|c| (c.date, c.id));
+        return order
+            .into_iter()
+            .map(|c| Unmatched {
+                transaction_id: c.id,
+                left: c.amount,
+                suggestions: Vec::new(),
+            })
+            .collect();
+    }
+    rules::Matcher::new(credits, invoices, payers, params).suggest_only(want)
 }

@@ -16,6 +16,7 @@ use super::{
     CreditLine, MatchOutcome, MatchParams, OpenInvoice, Overpayment, PayerDirectory, Rule,
     Unmatched,
 };
+use crate::domain::model::TransactionId;
 use crate::domain::money::Currency;
 use std::collections::HashMap;
 
@@ -114,7 +115,9 @@ impl<'a> Matcher<'a> {
         keyed.into_iter().map(|(_, _, c)| c as usize).collect()
     }
 
-    pub(super) fn run(mut self) -> MatchOutcome {
+    /// Rules 1–4 over every credit, then suggestions for the credits left that `want` names
+    /// (the others are listed with none: the cockpit asks for a page at a time).
+    pub(super) fn run(mut self, want: &dyn Fn(TransactionId) -> bool) -> MatchOutcome {
         let order = self.chronological();
         let mut pending = Vec::new();
         for c in order {
@@ -128,22 +131,34 @@ impl<'a> Matcher<'a> {
                 unmatched.push(c);
             }
         }
-        self.finish(&unmatched)
+        self.finish(&unmatched, want)
     }
 
     /// Suggestions for every credit, no rule applied: what a person sees when choosing.
-    pub(super) fn suggest_only(mut self) -> Vec<Unmatched> {
+    pub(super) fn suggest_only(mut self, want: &dyn Fn(TransactionId) -> bool) -> Vec<Unmatched> {
         for c in 0..self.credits.len() {
             if matches!(self.pre.payers[c], super::payer::Payer::Unknown) {
                 self.pre.payers[c] = self.payers.resolve(&self.credits[c]);
             }
         }
         let all: Vec<usize> = self.chronological();
-        self.finish(&all).unmatched
+        self.finish(&all, want).unmatched
     }
 
-    fn finish(mut self, unmatched: &[usize]) -> MatchOutcome {
-        let suggestions = super::suggest::all(&mut self, unmatched);
+    fn finish(mut self, unmatched: &[usize], want: &dyn Fn(TransactionId) -> bool) -> MatchOutcome {
+        // A credit's suggestions depend on the state the rules left (open amounts, books,
+        // hints), never on which other credits are being suggested for: a subset gives each
+        // credit exactly what the whole would.
+        let asked: Vec<bool> = unmatched
+            .iter()
+            .map(|&c| want(self.credits[c].id))
+            .collect();
+        let wanted: Vec<usize> = unmatched
+            .iter()
+            .zip(&asked)
+            .filter_map(|(&c, &a)| a.then_some(c))
+            .collect();
+        let mut suggestions = super::suggest::all(&mut self, &wanted).into_iter();
         let renderer = Renderer {
             credits: self.credits,
             invoices: self.invoices,
@@ -163,11 +178,15 @@ impl<'a> Matcher<'a> {
                 .collect(),
             unmatched: unmatched
                 .iter()
-                .zip(suggestions)
-                .map(|(&c, suggestions)| Unmatched {
+                .zip(&asked)
+                .map(|(&c, &a)| Unmatched {
                     transaction_id: self.credits[c].id,
                     left: left(c),
-                    suggestions,
+                    suggestions: if a {
+                        suggestions.next().unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    },
                 })
                 .collect(),
         }

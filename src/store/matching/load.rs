@@ -51,6 +51,24 @@ WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.amount_minor > COALESCE(a.used
   AND (?1 IS NULL OR t.id = ?1)
 ";
 
+/// `CREDITS_SQL` for one bank line, its allocations summed through their index rather
+/// than grouped for every line.
+const CREDIT_SQL: &str = "
+SELECT t.id, t.booking_date, t.amount_minor, t.currency, t.counterparty_name,
+       t.counterparty_iban, t.remittance, t.structured_ref,
+       COALESCE(a.used, 0), COALESCE(a.rows, 0)
+FROM bank_transactions t
+LEFT JOIN (
+    SELECT transaction_id,
+           SUM(CASE WHEN undone_at IS NULL AND rule NOT IN ('discount', 'fee')
+                    THEN amount_minor ELSE 0 END) AS used,
+           COUNT(*) AS rows
+    FROM allocations WHERE transaction_id = ?1
+    GROUP BY transaction_id
+) a ON a.transaction_id = t.id
+WHERE t.id = ?1 AND t.amount_minor > 0 AND t.reversal = 0 AND t.amount_minor > COALESCE(a.used, 0)
+";
+
 /// Bank credits with money left to allocate (of one transaction, or all).
 pub fn credits(conn: &Connection, only: Option<TransactionId>) -> StoreResult<Credits> {
     let reversed = reversed_credits(conn)?;
@@ -61,9 +79,38 @@ pub fn credits(conn: &Connection, only: Option<TransactionId>) -> StoreResult<Cr
     let mut stmt = conn.prepare_cached(CREDITS_SQL)?;
     let mut rows = stmt.query(params![only])?;
     while let Some(row) = rows.next()? {
+        push_credit(row, &reversed, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The credits among `ids` with money left to allocate, each read through its own key:
+/// what a page of the matching screen needs, without reading every bank line.
+pub fn credits_among(conn: &Connection, ids: &[TransactionId]) -> StoreResult<Credits> {
+    let reversed = reversed_credits(conn)?;
+    let mut out = Credits {
+        untouched: Vec::new(),
+        reviewed: Vec::new(),
+    };
+    let mut stmt = conn.prepare_cached(CREDIT_SQL)?;
+    for id in ids {
+        let mut rows = stmt.query([id])?;
+        while let Some(row) = rows.next()? {
+            push_credit(row, &reversed, &mut out)?;
+        }
+    }
+    Ok(out)
+}
+
+fn push_credit(
+    row: &rusqlite::Row<'_>,
+    reversed: &HashSet<TransactionId>,
+    out: &mut Credits,
+) -> StoreResult<()> {
+    {
         let id: i64 = row.get(0)?;
         if reversed.contains(&id) {
-            continue;
+            return Ok(());
         }
         let currency = Currency::parse(&row.get::<_, String>(3)?).unwrap_or_default();
         let amount: i64 = row.get(2)?;
@@ -85,7 +132,7 @@ pub fn credits(conn: &Connection, only: Option<TransactionId>) -> StoreResult<Cr
             out.reviewed.push(line);
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Open invoices are the ones not settled (schema step 6), read through the index of open

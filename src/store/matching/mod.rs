@@ -10,12 +10,14 @@
 
 pub mod load;
 pub mod manual;
+pub mod pages;
 pub mod reversals;
 mod set_aside;
 mod write;
 pub(crate) use write::insert_allocation;
 
 pub use manual::{accept_suggestion, assign, assign_to_customer, undo_allocation};
+pub use pages::{Pending, suggestions_for, suggestions_page};
 pub use reversals::ReversalDone;
 
 use crate::domain::matching::{
@@ -305,28 +307,7 @@ pub fn preview(conn: &Connection, params: &MatchParams) -> StoreResult<MatchOutc
 /// score components: what the cockpit shows for a person to accept or reject. Credits the
 /// automatic rules would settle are left out (a run will take them).
 pub fn suggestions(conn: &Connection, params: &MatchParams) -> StoreResult<Vec<CreditSuggestions>> {
-    let credits = load::credits(conn, None)?;
-    let invoices = load::open_invoices(conn, None, None)?;
-    let payers = load::payers(conn)?;
-    let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
-    let reviewed = suggest_for(&credits.reviewed, &invoices, &payers, params);
-    let lines: HashMap<TransactionId, &crate::domain::matching::CreditLine> = credits
-        .untouched
-        .iter()
-        .chain(&credits.reviewed)
-        .map(|c| (c.id, c))
-        .collect();
-    Ok(outcome
-        .unmatched
-        .iter()
-        .map(|u| (u, false))
-        .chain(reviewed.iter().map(|u| (u, true)))
-        .filter_map(|(u, r)| {
-            lines
-                .get(&u.transaction_id)
-                .map(|c| credit_suggestions(c, u, r))
-        })
-        .collect())
+    Ok(pages::suggestions_for(conn, params, None)?.credits)
 }
 
 /// Every allocation of a bank line (undone ones included: the trail is whole).

@@ -71,11 +71,12 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
     let rows: Vec<Row> = m.rows[shown.clone()]
         .iter()
         .map(|r| {
-            let best = r
-                .suggestions
-                .first()
-                .map(|s| s.score.to_string())
-                .unwrap_or_else(|| "—".into());
+            let best = match r.suggestions.first() {
+                Some(s) => s.score.to_string(),
+                // Worked out a page at a time: on their way.
+                None if !r.suggested => "…".into(),
+                None => "—".into(),
+            };
             Row::new(vec![
                 Line::from(f.date(r.date)),
                 right(f.money(r.amount)),
@@ -138,6 +139,9 @@ pub fn draw(frame: &mut Frame, area: Rect, ctx: &Ctx) {
         Line::raw(""),
     ];
     match suggestion {
+        None if !row.suggested => {
+            lines.push(Line::from(Span::styled(tr(lang, T::Loading), t.muted())))
+        }
         None => lines.push(Line::from(Span::styled(
             tr(lang, T::NoSuggestion),
             t.muted(),

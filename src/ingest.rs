@@ -7,6 +7,7 @@ mod pipe;
 use crate::import::{self, Format, ImportError, ParseContext};
 use crate::store::import_writer::{self, ImportSummary, ImportWriter, WriteError};
 use crate::store::{Actor, Store, StoreError};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 #[derive(Debug)]
 pub enum IngestOutcome {
@@ -45,11 +46,11 @@ pub fn ingest(
         file_name: file_name.to_string(),
         ..ctx.clone()
     };
-    let (sha, b3) = match digests(store, bytes)? {
-        Ok(digests) => digests,
+    let ((sha, b3), decoded) = match digests_while_decoding(store, bytes, &ctx)? {
+        Ok(done) => done,
         Err(already) => return Ok(already),
     };
-    let (text, format) = match import::decode_and_detect(bytes, &ctx) {
+    let (text, format) = match decoded {
         Ok(found) => found,
         Err(e) => return Err(refuse(store, e, file_name, &sha, actor)),
     };
@@ -128,6 +129,57 @@ fn digests(
         return Ok(Err(already(found)));
     }
     Ok(Ok((sha, b3)))
+}
+
+type Decoded<'b> = import::ImportResult<(std::borrow::Cow<'b, str>, Format)>;
+
+/// `digests` and the decoding of the file at once: the SHA-256 (a tenth of a second for a
+/// 70 MB file) is worked out on a helper thread while this one checks the BLAKE3 digest
+/// and decodes. The outcome is the sequential one: an earlier import of the same bytes is
+/// reported before any decoding problem.
+#[allow(clippy::type_complexity)]
+fn digests_while_decoding<'b>(
+    store: &Store,
+    bytes: &'b [u8],
+    ctx: &ParseContext,
+) -> Result<Result<((String, String), Decoded<'b>), IngestOutcome>, IngestError> {
+    let stop = AtomicBool::new(false);
+    std::thread::scope(|scope| {
+        let sha = std::thread::Builder::new()
+            .name("encours-sha256".into())
+            .spawn_scoped(scope, || import_writer::sha256_hex_unless(bytes, &stop))
+            .ok();
+        let give_up = |sha: Option<std::thread::ScopedJoinHandle<'_, Option<String>>>| {
+            stop.store(true, Ordering::Relaxed);
+            if let Some(h) = sha {
+                let _ = h.join();
+            }
+        };
+        let b3 = import_writer::blake3_hex(bytes);
+        let conn = store.conn();
+        match import_writer::previous_import_blake3(conn, &b3) {
+            Ok(Some(found)) => {
+                give_up(sha);
+                return Ok(Err(already(found)));
+            }
+            Ok(None) => {}
+            Err(e) => {
+                give_up(sha);
+                return Err(IngestError::Store(e.into()));
+            }
+        }
+        let decoded = import::decode_and_detect(bytes, ctx);
+        let sha = match sha.map(|h| h.join()) {
+            Some(Ok(Some(sha))) => sha,
+            Some(Err(panic)) => std::panic::resume_unwind(panic),
+            // No helper thread could be started: hashed here.
+            _ => import_writer::sha256_hex(bytes),
+        };
+        if let Some(found) = import_writer::previous_import(conn, &sha).map_err(StoreError::from)? {
+            return Ok(Err(already(found)));
+        }
+        Ok(Ok(((sha, b3), decoded)))
+    })
 }
 
 fn already((file_name, on): (String, String)) -> IngestOutcome {

@@ -3,6 +3,7 @@
 //! the receivables accumulator, supplier invoices grouped per supplier and due date.
 
 use super::ageing::{customer_names, for_each_open_item};
+use super::bank_sums::BankLines;
 use super::{StoreError, StoreResult, date_from_sql, date_to_sql};
 use crate::domain::forecast::backtest::PaidInvoice;
 use crate::domain::forecast::{
@@ -23,6 +24,16 @@ pub fn opening_position(
     as_of: NaiveDate,
     currency: Currency,
 ) -> StoreResult<OpeningPosition> {
+    opening_position_from(conn, as_of, currency, BankLines::Sql)
+}
+
+/// `opening_position` with the lines since each balance summed by `lines`.
+pub fn opening_position_from(
+    conn: &Connection,
+    as_of: NaiveDate,
+    currency: Currency,
+    lines: BankLines<'_>,
+) -> StoreResult<OpeningPosition> {
     let day = date_to_sql(as_of);
     let mut accounts_stmt =
         conn.prepare_cached("SELECT id, key, name, currency FROM bank_accounts ORDER BY id")?;
@@ -32,10 +43,6 @@ pub fn opening_position(
     let mut balance_stmt = conn.prepare_cached(
         "SELECT date, amount_minor FROM bank_balances
          WHERE account_id = ?1 AND kind = ?2 AND date <= ?3 ORDER BY date DESC LIMIT 1",
-    )?;
-    let mut after_stmt = conn.prepare_cached(
-        "SELECT COALESCE(SUM(amount_minor), 0), MAX(booking_date) FROM bank_transactions
-         WHERE account_id = ?1 AND booking_date > ?2 AND booking_date <= ?3",
     )?;
     let mut positions = Vec::new();
     for (id, key, name, account_currency) in accounts {
@@ -55,10 +62,8 @@ pub fn opening_position(
             (None, Some(o)) => Some((o, BalanceSource::OpeningPlusTransactions)),
             (None, None) => None,
         };
-        let since = anchor.map(|((d, _), _)| date_to_sql(d)).unwrap_or_default();
-        let (sum, last): (i64, Option<String>) =
-            after_stmt.query_row(params![id, since, day], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        let last = last.map(|d| date_from_sql(&d)).transpose()?;
+        let since = anchor.map(|((d, _), _)| d);
+        let (sum, last) = lines.sum_after(conn, id, since, as_of)?;
         let (date, minor, source) = match anchor {
             Some(((d, m), source)) => (last.map_or(d, |l| l.max(d)), m + sum, source),
             None => match last {
@@ -344,6 +349,12 @@ pub fn forecast_inputs_live(
     let as_of = live.gathered.as_of;
     let horizon_end = params.horizon_end(as_of);
     let commitments = load_commitments(conn, as_of, params.currency)?;
+    let opening = opening_position_from(
+        conn,
+        as_of,
+        params.currency,
+        BankLines::Kept(live.bank_sums(conn)?),
+    )?;
     let delays = live.delays(conn, p, params.history_months)?.clone();
     let g = &live.gathered;
     let mut acc = ReceivablesAccumulator::new(as_of, horizon_end, params.doubtful_after_days);
@@ -371,7 +382,7 @@ pub fn forecast_inputs_live(
         .max(horizon_end);
     Ok(ForecastInputs {
         as_of,
-        opening: opening_position(conn, as_of, params.currency)?,
+        opening,
         receipts: acc.finish(&commitments),
         delays,
         suppliers: supplier_dues(

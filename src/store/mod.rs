@@ -6,6 +6,7 @@
 
 pub mod ageing;
 pub mod backup;
+pub mod bank_sums;
 pub mod claims;
 pub mod events;
 pub mod forecast;

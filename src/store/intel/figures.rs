@@ -2,7 +2,7 @@
 
 use super::Params;
 use super::history::{
-    bank_position, daily_sales, for_each_paid_invoice, payables_due, sum_between,
+    bank_position_from, daily_sales, for_each_paid_invoice, payables_due, sum_between,
 };
 use crate::domain::ageing::{OpenItem, days_past_due};
 use crate::domain::figures::{
@@ -12,6 +12,7 @@ use crate::domain::figures::{
 use crate::domain::model::InvoiceKind;
 use crate::store::StoreResult;
 use crate::store::ageing::{customer_names, for_each_open_item};
+use crate::store::bank_sums::BankLines;
 use chrono::{Duration, Months, NaiveDate};
 use rusqlite::Connection;
 use rust_decimal::Decimal;
@@ -53,7 +54,18 @@ pub fn net_cash_as_of(
     default_terms_days: u32,
     as_of: NaiveDate,
 ) -> StoreResult<NetCash> {
-    let (bank, bank_date) = bank_position(conn, as_of)?;
+    net_cash_from(conn, figures, default_terms_days, as_of, BankLines::Sql)
+}
+
+/// `net_cash_as_of` with the lines since each balance summed by `lines`.
+pub fn net_cash_from(
+    conn: &Connection,
+    figures: &FigureSettings,
+    default_terms_days: u32,
+    as_of: NaiveDate,
+    lines: BankLines<'_>,
+) -> StoreResult<NetCash> {
+    let (bank, bank_date) = bank_position_from(conn, as_of, lines)?;
     let payables = payables_due(
         conn,
         as_of + Duration::days(i64::from(figures.payables_horizon_days)),
@@ -141,7 +153,8 @@ pub fn key_figures(conn: &Connection, p: &Params, as_of: NaiveDate) -> StoreResu
         |paid| lateness.add(paid.amount, paid.days_late()),
     )?;
     let names = customer_names(conn)?;
-    assemble(conn, p, as_of, totals, &daily, opening, lateness, |c| {
+    let cash = net_cash_as_of(conn, p.figures, p.default_terms_days, as_of)?;
+    assemble(p, as_of, totals, &daily, opening, lateness, cash, |c| {
         names.get(&c).map(|n| n.1.clone())
     })
 }
@@ -162,23 +175,30 @@ pub fn key_figures_live(
         }
     }
     let lateness = live.gathered.lateness;
+    let cash = net_cash_from(
+        conn,
+        p.figures,
+        p.default_terms_days,
+        as_of,
+        BankLines::Kept(live.bank_sums(conn)?),
+    )?;
     let kept = live.kept(conn, p)?;
     let (daily, opening) = (kept.daily.clone(), kept.opening());
     let g = &live.gathered;
-    assemble(conn, p, as_of, totals, &daily, opening, lateness, |c| {
+    assemble(p, as_of, totals, &daily, opening, lateness, cash, |c| {
         g.bundles.get(&c).map(|b| b.row.name.clone())
     })
 }
 
 #[allow(clippy::too_many_arguments)]
 fn assemble(
-    conn: &Connection,
     p: &Params,
     as_of: NaiveDate,
     totals: OpenTotals,
     daily: &BTreeMap<NaiveDate, Decimal>,
     opening: Decimal,
     lateness: Lateness,
+    net_cash: NetCash,
     name: impl Fn(i64) -> Option<String>,
 ) -> StoreResult<KeyFigures> {
     let OpenTotals {
@@ -241,7 +261,7 @@ fn assemble(
         france_average_days_late: p.figures.france_average_days_late,
         cei: cei(&cei_inputs),
         cei_inputs,
-        net_cash: net_cash_as_of(conn, p.figures, p.default_terms_days, as_of)?,
+        net_cash,
         net_margin_percent: p.figures.net_margin_percent,
         overdue_sales_needed: sales_to_recover(overdue, p.figures.net_margin_percent),
         costliest_unpaid,

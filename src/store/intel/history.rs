@@ -5,6 +5,7 @@ use crate::domain::dunning::outcome::Payment;
 use crate::domain::model::CustomerId;
 use crate::domain::money::{Currency, from_minor};
 use crate::domain::signals::PaidInvoice;
+use crate::store::bank_sums::BankLines;
 use crate::store::{StoreResult, date_from_sql, date_to_sql};
 use chrono::NaiveDate;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -286,16 +287,14 @@ pub fn newest_bank_date(conn: &Connection, as_of: NaiveDate) -> StoreResult<Opti
 }
 
 /// Each account's latest closing balance on or before `as_of`, plus what was booked after
-/// it; summed, with the latest balance date.
-pub fn bank_position(
+/// it (summed by `lines`); summed, with the latest balance date.
+pub fn bank_position_from(
     conn: &Connection,
     as_of: NaiveDate,
+    lines: BankLines<'_>,
 ) -> StoreResult<(Decimal, Option<NaiveDate>)> {
     let mut stmt = conn.prepare_cached(
-        "SELECT b.date, b.amount_minor, b.currency,
-                (SELECT COALESCE(SUM(t.amount_minor), 0) FROM bank_transactions t
-                 WHERE t.account_id = b.account_id AND t.booking_date > b.date
-                   AND t.booking_date <= ?1)
+        "SELECT b.date, b.amount_minor, b.currency, b.account_id
          FROM bank_balances b
          WHERE b.kind = 'closing' AND b.date = (
              SELECT MAX(date) FROM bank_balances
@@ -307,7 +306,8 @@ pub fn bank_position(
     while let Some(r) = rows.next()? {
         let currency = Currency::parse(&r.get::<_, String>(2)?).unwrap_or_default();
         let date = date_from_sql(&r.get::<_, String>(0)?)?;
-        total += from_minor(r.get::<_, i64>(1)? + r.get::<_, i64>(3)?, currency);
+        let (after, _) = lines.sum_after(conn, r.get(3)?, Some(date), as_of)?;
+        total += from_minor(r.get::<_, i64>(1)? + after, currency);
         latest = Some(latest.map_or(date, |l| l.max(date)));
     }
     Ok((total, latest))

@@ -21,6 +21,7 @@ use crate::domain::dunning::queue::Queue;
 use crate::domain::model::CustomerId;
 use crate::domain::signals::{Assessment, SignalKind, assess, concentrated};
 use crate::store::StoreResult;
+use crate::store::bank_sums::BankSums;
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use std::collections::{BTreeMap, HashMap};
@@ -32,6 +33,8 @@ pub struct Live {
     pub queue: Queue,
     /// What the key figures and the forecast read beyond the gather; read on first use.
     pub(super) kept: Option<Kept>,
+    /// Bank lines summed per account and day, for the net cash and the forecast's opening.
+    bank: Option<BankSums>,
 }
 
 impl Live {
@@ -56,6 +59,7 @@ impl Live {
             assessments,
             queue,
             kept: None,
+            bank: None,
         }
     }
 
@@ -74,7 +78,10 @@ impl Live {
             Refreshed::Everything => {
                 let wanted = self.kept.is_some();
                 let g = std::mem::replace(&mut self.gathered, empty(as_of));
+                // The sums mend themselves on use (they check the newest line id).
+                let bank = self.bank.take();
                 *self = Live::from_gathered(g, p);
+                self.bank = bank;
                 if wanted {
                     self.kept = Some(Kept::read(conn, p, &self.gathered)?);
                 }
@@ -151,6 +158,16 @@ impl Live {
             None => Kept::read(conn, p, &self.gathered)?,
         };
         self.kept.insert(k).delays(conn, p, history_months)
+    }
+
+    /// The bank lines summed per account and day, read on first use and brought up to date
+    /// with the lines written since on every use.
+    pub fn bank_sums(&mut self, conn: &Connection) -> StoreResult<&BankSums> {
+        match &mut self.bank {
+            Some(b) => b.refresh(conn)?,
+            None => self.bank = Some(BankSums::read(conn)?),
+        }
+        Ok(self.bank.get_or_insert_default())
     }
 
     /// The kept parts of the key figures and the forecast, read now if they were not yet.

@@ -149,6 +149,12 @@ FROM invoices i
 WHERE i.settled_on IS NULL AND i.kind = 'invoice'
   AND (?2 IS NULL OR i.customer_id = ?2) AND ";
 
+/// Every open invoice, in the order of `invoices_open`: its rows then follow the table's
+/// (issue dates grow with ids), where the narrower `invoices_open_by_customer`, which the
+/// planner would otherwise take, sends each of the 200,000 lookups to a random page
+/// (+1.5 s on a million-invoice run).
+const ALL_OPEN: &str = "?1 IS NULL ORDER BY i.issue_date";
+
 /// What an open invoice owed when a matching run loaded it, and whether anything had been
 /// paid on it: the run works out the invoice's new state from it and from what it
 /// allocates, without reading back.
@@ -192,7 +198,7 @@ fn for_each_open_invoice(
     let by = match (only, customer) {
         (Some(_), _) => "i.id = ?1",
         (None, Some(_)) => "i.customer_id = ?2",
-        (None, None) => "?1 IS NULL",
+        (None, None) => ALL_OPEN,
     };
     let mut stmt = conn.prepare_cached(&format!("{INVOICES_SQL}{by}"))?;
     let mut rows = stmt.query(params![only, customer])?;
@@ -264,4 +270,27 @@ pub fn reversal_mark(conn: &Connection) -> StoreResult<i64> {
         )
         .optional()?;
     Ok(mark.flatten().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod plan_tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn all_open_invoices_are_read_in_the_order_of_the_index_of_open_invoices() {
+        let store = Store::open_in_memory().unwrap();
+        let sql = format!("EXPLAIN QUERY PLAN {INVOICES_SQL}{ALL_OPEN}");
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&sql)
+            .unwrap()
+            .query_map(params![None::<i64>, None::<i64>], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join(" / ");
+        assert!(plan.contains("USING INDEX invoices_open "), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
 }

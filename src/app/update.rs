@@ -150,15 +150,15 @@ fn go(app: &mut App, tab: Tab) -> Vec<Effect> {
         // Listing the credits left runs the automatic rules over all of them, the cockpit's
         // largest computation: the other screens' data make way for it (and for the list),
         // and are asked for again when their screen is shown (the start views come back
-        // from their snapshot in a tenth of a second).
-        let matching = app.data.matching.take();
-        let others = std::mem::replace(
-            &mut app.data,
-            super::Data {
-                matching,
-                ..super::Data::default()
-            },
-        );
+        // from their snapshot in a tenth of a second). The overview stays: it is small and
+        // the headline above every screen is drawn from it.
+        let kept = super::Data {
+            matching: app.data.matching.take(),
+            overview: app.data.overview.take(),
+            imports: app.data.imports.take(),
+            ..super::Data::default()
+        };
+        let others = std::mem::replace(&mut app.data, kept);
         if others != super::Data::default() {
             released.push(Effect::Release(Box::new(others)));
         }

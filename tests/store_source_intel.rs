@@ -7,6 +7,7 @@ use encours::app::source::{DataSource, Outcome};
 use encours::app::store_source::{SourceSettings, StoreSource};
 use encours::app::views::*;
 use encours::config::Settings;
+use encours::domain::model::TransactionId;
 use encours::locale::Language;
 use encours::store::{Actor, Store};
 use support::books::{self, actor, d};
@@ -108,14 +109,20 @@ fn pushing_a_customer_moves_its_receipts() {
     assert_ne!(base.points, pushed.points);
 }
 
+/// The matching screen's credits with their suggestions, asked for as the screen does:
+/// the list first, then the suggestions of the credits in it.
+fn suggested(s: &StoreSource) -> Vec<(TransactionId, Vec<Suggestion>)> {
+    let m = s.matching(today()).unwrap();
+    let ids: Vec<TransactionId> = m.rows.iter().map(|r| r.transaction_id).collect();
+    s.match_suggestions(&ids, m.rules_idle).unwrap().rows
+}
+
 #[test]
 fn accepting_a_suggestion_allocates_the_invoice() {
     let mut s = source();
-    let m = s.matching(today()).unwrap();
-    let (row, sug) = m
-        .rows
-        .iter()
-        .find_map(|r| r.suggestions.first().map(|g| (r.clone(), g.clone())))
+    let (transaction, sug) = suggested(&s)
+        .into_iter()
+        .find_map(|(t, g)| g.first().map(|g| (t, g.clone())))
         .expect("a suggestion");
     assert_eq!(
         sug.components.total(),
@@ -123,20 +130,18 @@ fn accepting_a_suggestion_allocates_the_invoice() {
         "the score is the sum of its parts"
     );
     let (invoice, _, open) = sug.invoices[0].clone();
-    s.accept_match(&actor(), row.transaction_id, &sug).unwrap();
+    s.accept_match(&actor(), transaction, &sug).unwrap();
     let inv = s.invoice(invoice, today()).unwrap();
     assert!(inv.open < open, "{} then {}", open, inv.open);
     // Rejecting hides the pair for good.
-    let m = s.matching(today()).unwrap();
-    if let Some((t, c)) = m.rows.iter().find_map(|r| {
-        r.suggestions
-            .first()
-            .map(|g| (r.transaction_id, g.customer_id))
-    }) {
+    if let Some((t, c)) = suggested(&s)
+        .into_iter()
+        .find_map(|(t, g)| g.first().map(|g| (t, g.customer_id)))
+    {
         s.reject_match(&actor(), t, c).unwrap();
-        let m = s.matching(today()).unwrap();
-        let row = m.rows.iter().find(|r| r.transaction_id == t);
-        assert!(row.is_none_or(|r| r.suggestions.iter().all(|g| g.customer_id != c)));
+        let after = suggested(&s);
+        let row = after.iter().find(|(id, _)| *id == t);
+        assert!(row.is_none_or(|(_, g)| g.iter().all(|g| g.customer_id != c)));
     }
 }
 

@@ -326,6 +326,8 @@ fn the_cockpit_source_serves_the_refreshed_queue_and_signals() {
         source.signals(today()).unwrap(),
         source.queue(today()).unwrap(),
     );
+    // The overview, with the intelligence kept, reads the bank lines from its kept sums.
+    let overview_before = source.overview(today()).unwrap();
     // An import while the cockpit runs, then what a fresh cockpit would show.
     let mp = settings.matching.params();
     ingest_ok(source.store_mut(), last.1.as_bytes(), &last.0, &settings);
@@ -356,6 +358,14 @@ fn the_cockpit_source_serves_the_refreshed_queue_and_signals() {
         source.forecast(today(), &request).unwrap(),
         fresh.forecast(today(), &request).unwrap()
     );
+    // The overview likewise: kept bank sums brought up to date with the statement here,
+    // summed in SQL by a source that has no intelligence.
+    let overview_after = source.overview(today()).unwrap();
+    assert_ne!(
+        overview_before.headline.net_cash, overview_after.headline.net_cash,
+        "the statement moved the net cash"
+    );
+    assert_eq!(overview_after, fresh.overview(today()).unwrap());
 }
 
 /// The same writes against the kept intelligence (`Live`): after each, the assessments, the

@@ -8,6 +8,7 @@ use crate::app::views::*;
 use crate::domain::ageing::AgeingReport;
 use crate::domain::figures;
 use crate::store::ageing::ageing_report;
+use crate::store::bank_sums::BankLines;
 use crate::store::intel::figures as figures_store;
 use crate::store::{date_from_sql, date_to_sql};
 use chrono::NaiveDate;
@@ -49,9 +50,11 @@ pub(super) fn overview(
     conn: &Connection,
     s: &SourceSettings,
     as_of: NaiveDate,
+    lines: BankLines<'_>,
 ) -> SourceResult<OverviewView> {
     let r = report(conn, s, as_of)?;
-    let cash = figures_store::net_cash_as_of(conn, &s.full.figures, s.default_terms_days, as_of)?;
+    let cash =
+        figures_store::net_cash_from(conn, &s.full.figures, s.default_terms_days, as_of, lines)?;
     // Without any bank balance there is no net cash to speak of, only the payables.
     let net_cash = cash.bank_balance_date.map(|_| cash.net);
     let bank_as_of = bank_data_as_of(conn, cash.bank_balance_date, as_of)?;

@@ -21,6 +21,7 @@ use crate::domain::model::{CustomerId, InvoiceId, Segment, TransactionId};
 use crate::domain::money::Currency;
 use crate::locale::Language;
 use crate::policy::{self, Dunning};
+use crate::store::bank_sums::BankLines;
 use crate::store::{Actor, Store, claims};
 use chrono::NaiveDate;
 use chrono::NaiveDateTime;
@@ -276,7 +277,20 @@ impl DataSource for StoreSource {
     fn overview(&self, as_of: NaiveDate) -> SourceResult<OverviewView> {
         let key = self.snapshot_key(as_of)?;
         self.snapshotted(snapshot::Kind::Overview, (as_of, &key), true, || {
-            ledger::overview(self.store.conn(), &self.settings, as_of)
+            // With the intelligence kept, the bank lines since each balance come from its
+            // kept sums (as for the key figures and the forecast) instead of being summed.
+            if self.intel.borrow().is_some() {
+                return self.with_intel(as_of, |i| {
+                    let sums = i.live.bank_sums(self.store.conn())?;
+                    ledger::overview(
+                        self.store.conn(),
+                        &self.settings,
+                        as_of,
+                        BankLines::Kept(sums),
+                    )
+                });
+            }
+            ledger::overview(self.store.conn(), &self.settings, as_of, BankLines::Sql)
         })
     }
 

@@ -23,10 +23,11 @@
 //!   so that "open on a date" reads a covering index of open invoices and sums allocations
 //!   only for invoices paid in part; the ageing report sums in integers
 //!   (`domain::ageing::MinorAgeing`), reading the open invoices customer after customer
-//!   (`invoices_open_by_customer`) when all were issued by the date. A run writing more allocations than the table holds,
-//!   or settling most invoices, sets the indexes it would churn aside and builds them again
-//!   before committing (`store::matching::set_aside`). A re-import is recognised by a BLAKE3
-//!   digest (SHA-256 for files imported before it). The cockpit's intelligence is refreshed, not recomputed: the
+//!   (`invoices_open_by_customer`) when all were issued by the date. A run writing more
+//!   allocations than the table holds, or settling most invoices, sets the indexes it would
+//!   churn aside and builds them again before committing (`store::matching::set_aside`). A
+//!   re-import is recognised by a BLAKE3 digest (SHA-256 for files imported before it). The
+//!   cockpit's intelligence is refreshed, not recomputed: the
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
 //!   updates, see `store::intel::changes`) are read again, the rest is kept (of those read
 //!   again, the payer accounts gain the new allocations' payers and the paid history is kept
@@ -50,8 +51,8 @@
 //!   data comes through the [`app::source::DataSource`] trait. Its store implementation keeps
 //!   the start views (overview, signals, queue, forecast) in `view_snapshots`, a derived cache
 //!   keyed by the data's marks, the date, the settings and the language
-//!   (`app::store_source::snapshot`), filed by the cockpit and by `encours watch`: a start on
-//!   unchanged data needs no gather.
+//!   (`app::store_source::snapshot`), filed by the cockpit once its data worker has answered
+//!   (`DataSource::idle`) and by `encours watch`: a start on unchanged data needs no gather.
 //!   The matching screen lists the credits left without their suggestions and asks for
 //!   those of a page around the cursor as the operator scrolls (`store::matching::pages`);
 //!   entering it lets the other screens' data go (they come back when shown).

@@ -3,40 +3,22 @@
 //! a month of bank lines then a matching run, new invoices, outcomes and their undo, a
 //! payment undone, a credit limit changed, a learned payer, a rating, a deletion.
 
-use chrono::{Days, NaiveDate};
+mod refresh_support;
+use refresh_support::{actor, ingest_ok, shape, today, write_day_invoices};
+
+use chrono::Days;
 use encours::config::Settings;
 use encours::demo::generate;
 use encours::domain::dunning::outcome::{Outcome, Stamp};
 use encours::domain::forecast::{ForecastParams, Scenario, compute};
 use encours::domain::model::{InvoiceKind, NewInvoice};
 use encours::domain::money::Currency;
-use encours::import::{ImportBatch, ParseContext};
-use encours::ingest::{IngestOutcome, ingest};
+use encours::import::ImportBatch;
 use encours::locale::Language;
 use encours::store::forecast;
 use encours::store::intel::{self, Gathered, Live, Params, Refreshed};
-use encours::store::{Actor, Store, import_writer, matching};
+use encours::store::{Store, import_writer, matching};
 use rust_decimal::Decimal;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
-}
-
-fn actor() -> Actor {
-    Actor::new("tester", today().and_hms_opt(9, 0, 0).unwrap())
-}
-
-fn ingest_ok(store: &mut Store, bytes: &[u8], name: &str, settings: &Settings) {
-    let ctx = ParseContext {
-        file_name: name.to_string(),
-        default_currency: settings.general.currency,
-        csv_profiles: settings.import.csv_profiles.clone(),
-    };
-    match ingest(store, bytes, name, &ctx, &actor()) {
-        Ok(IngestOutcome::Imported(_)) => {}
-        other => panic!("{name}: {other:?}"),
-    }
-}
 
 /// Generated books with every statement imported but the last, which is returned (name,
 /// content) for the test to import as "the next day's file".
@@ -60,14 +42,6 @@ fn books_but_the_last_statement(
         ingest_ok(&mut store, content.as_bytes(), name, settings);
     }
     (store, last)
-}
-
-/// Everything a gather gives, in a form that compares exactly.
-fn shape(g: &Gathered) -> String {
-    format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-        g.as_of, g.portfolio, g.newest_bank_data, g.lateness, g.bundles
-    )
 }
 
 fn check(store: &Store, p: &Params, g: &mut Gathered, what: &str) -> Refreshed {
@@ -195,33 +169,7 @@ fn refresh_equals_a_fresh_gather_after_every_kind_of_write() {
     ));
 
     // A day's invoices for two customers.
-    let codes: Vec<String> = g
-        .bundles
-        .values()
-        .take(2)
-        .map(|b| b.row.code.clone())
-        .collect();
-    let invoices = codes
-        .iter()
-        .enumerate()
-        .map(|(n, code)| NewInvoice {
-            number: format!("NEW-{n}"),
-            kind: InvoiceKind::Invoice,
-            customer_code: code.clone(),
-            issue_date: today() - Days::new(1),
-            due_date: Some(today() + Days::new(29)),
-            amount: Decimal::new(123_456, 2),
-            currency: Currency::EUR,
-            ..Default::default()
-        })
-        .collect();
-    let batch = ImportBatch {
-        invoices,
-        ..Default::default()
-    };
-    store
-        .write(|tx| import_writer::write_batch(tx, &batch, "day.csv", "sha-day", &actor()))
-        .unwrap();
+    write_day_invoices(&mut store, &g, 2, Decimal::new(123_456, 2));
     assert_eq!(
         check(&store, &p, &mut g, "new invoices"),
         Refreshed::Customers(2)

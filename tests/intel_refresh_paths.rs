@@ -4,44 +4,16 @@
 //! the whole read where neither holds. After each write the refreshed gather must equal a
 //! fresh one, and the path taken is the one expected.
 
-use chrono::{Days, NaiveDate};
+mod refresh_support;
+use refresh_support::{actor, ingest_ok, shape, today, write_day_invoices};
+
 use encours::config::Settings;
 use encours::demo::generate;
-use encours::domain::model::{InvoiceKind, NewInvoice};
-use encours::domain::money::Currency;
-use encours::import::{ImportBatch, ParseContext};
-use encours::ingest::{IngestOutcome, ingest};
+use encours::domain::model::InvoiceKind;
 use encours::locale::Language;
 use encours::store::intel::{self, Gathered, Params, RefreshPaths, Refreshed};
-use encours::store::{Actor, Store, import_writer, matching};
+use encours::store::{Store, matching};
 use rust_decimal::Decimal;
-
-fn today() -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 6, 15).unwrap()
-}
-
-fn actor() -> Actor {
-    Actor::new("tester", today().and_hms_opt(9, 0, 0).unwrap())
-}
-
-fn ingest_ok(store: &mut Store, bytes: &[u8], name: &str, settings: &Settings) {
-    let ctx = ParseContext {
-        file_name: name.to_string(),
-        default_currency: settings.general.currency,
-        csv_profiles: settings.import.csv_profiles.clone(),
-    };
-    match ingest(store, bytes, name, &ctx, &actor()) {
-        Ok(IngestOutcome::Imported(_)) => {}
-        other => panic!("{name}: {other:?}"),
-    }
-}
-
-fn shape(g: &Gathered) -> String {
-    format!(
-        "{:?}\n{:?}\n{:?}\n{:?}\n{:?}",
-        g.as_of, g.portfolio, g.newest_bank_data, g.lateness, g.bundles
-    )
-}
 
 /// Refreshes `g`, checks it against a fresh gather and returns the paths the refresh took.
 fn refreshed(store: &Store, p: &Params, g: &mut Gathered, what: &str) -> RefreshPaths {
@@ -104,33 +76,7 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
     assert!(paths.paid_added > 0, "{paths:?}");
 
     // New invoices change no paid history.
-    let codes: Vec<String> = g
-        .bundles
-        .values()
-        .take(3)
-        .map(|b| b.row.code.clone())
-        .collect();
-    let invoices = codes
-        .iter()
-        .enumerate()
-        .map(|(n, code)| NewInvoice {
-            number: format!("NEW-{n}"),
-            kind: InvoiceKind::Invoice,
-            customer_code: code.clone(),
-            issue_date: today() - Days::new(1),
-            due_date: Some(today() + Days::new(29)),
-            amount: Decimal::new(98_765, 2),
-            currency: Currency::EUR,
-            ..Default::default()
-        })
-        .collect();
-    let batch = ImportBatch {
-        invoices,
-        ..Default::default()
-    };
-    store
-        .write(|tx| import_writer::write_batch(tx, &batch, "day.csv", "sha-day", &actor()))
-        .unwrap();
+    write_day_invoices(&mut store, &g, 3, Decimal::new(98_765, 2));
     let paths = refreshed(&store, &p, &mut g, "new invoices");
     let expected = RefreshPaths {
         paid_kept: 3,

@@ -34,7 +34,12 @@ pub fn reversed_credits(conn: &Connection) -> StoreResult<HashSet<TransactionId>
     Ok(out)
 }
 
-const CREDITS_SQL: &str = "
+/// Bank credits with money left: which allocations are summed (all grouped, or one line's
+/// through their index) and which lines are read.
+macro_rules! credits_sql {
+    ($allocations:literal, $lines:literal) => {
+        concat!(
+            "
 SELECT t.id, t.booking_date, t.amount_minor, t.currency, t.counterparty_name,
        t.counterparty_iban, t.remittance, t.structured_ref,
        COALESCE(a.used, 0), COALESCE(a.rows, 0)
@@ -44,30 +49,23 @@ LEFT JOIN (
            SUM(CASE WHEN undone_at IS NULL AND rule NOT IN ('discount', 'fee')
                     THEN amount_minor ELSE 0 END) AS used,
            COUNT(*) AS rows
-    FROM allocations WHERE transaction_id IS NOT NULL
+    FROM allocations WHERE ",
+            $allocations,
+            "
     GROUP BY transaction_id
 ) a ON a.transaction_id = t.id
 WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.amount_minor > COALESCE(a.used, 0)
-  AND (?1 IS NULL OR t.id = ?1)
-";
+  AND ",
+            $lines
+        )
+    };
+}
+
+const CREDITS_SQL: &str = credits_sql!("transaction_id IS NOT NULL", "(?1 IS NULL OR t.id = ?1)");
 
 /// `CREDITS_SQL` for one bank line, its allocations summed through their index rather
 /// than grouped for every line.
-const CREDIT_SQL: &str = "
-SELECT t.id, t.booking_date, t.amount_minor, t.currency, t.counterparty_name,
-       t.counterparty_iban, t.remittance, t.structured_ref,
-       COALESCE(a.used, 0), COALESCE(a.rows, 0)
-FROM bank_transactions t
-LEFT JOIN (
-    SELECT transaction_id,
-           SUM(CASE WHEN undone_at IS NULL AND rule NOT IN ('discount', 'fee')
-                    THEN amount_minor ELSE 0 END) AS used,
-           COUNT(*) AS rows
-    FROM allocations WHERE transaction_id = ?1
-    GROUP BY transaction_id
-) a ON a.transaction_id = t.id
-WHERE t.id = ?1 AND t.amount_minor > 0 AND t.reversal = 0 AND t.amount_minor > COALESCE(a.used, 0)
-";
+const CREDIT_SQL: &str = credits_sql!("transaction_id = ?1", "t.id = ?1");
 
 /// Bank credits with money left to allocate (of one transaction, or all).
 pub fn credits(conn: &Connection, only: Option<TransactionId>) -> StoreResult<Credits> {

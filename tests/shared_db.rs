@@ -190,6 +190,31 @@ fn a_busy_database_makes_a_write_wait_and_say_so_then_succeed() {
 }
 
 #[test]
+fn a_new_database_being_written_by_another_program_opens_once_it_is_free() {
+    // Another program created the file in rollback-journal mode and is writing to it: the
+    // switch to WAL cannot happen until it commits, and SQLite does not wait for that on its
+    // own. This is what two watchers creating one database at once run into.
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("e.db");
+    let other = rusqlite::Connection::open(&db).unwrap();
+    other
+        .execute_batch("CREATE TABLE t (a); BEGIN IMMEDIATE; INSERT INTO t VALUES (1);")
+        .unwrap();
+    let opening = {
+        let db = db.clone();
+        std::thread::spawn(move || Store::open(&db, OpenOptions::default()).map(|_| ()))
+    };
+    std::thread::sleep(Duration::from_millis(300));
+    other.execute_batch("COMMIT").unwrap();
+    opening.join().unwrap().unwrap();
+    let mode: String = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+}
+
+#[test]
 fn a_database_busy_beyond_patience_gives_a_clear_error_and_changes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("e.db");

@@ -206,11 +206,35 @@ impl Store {
     fn configure(&mut self) -> StoreResult<()> {
         self.conn.busy_timeout(BUSY_TIMEOUT)?;
         if !self.read_only {
-            self.conn.pragma_update(None, "journal_mode", "WAL")?;
+            self.enter_wal()?;
         }
         self.conn.pragma_update(None, "foreign_keys", "ON")?;
         self.conn.pragma_update(None, "synchronous", "NORMAL")?;
         Ok(())
+    }
+
+    /// Switching a new file to WAL needs a lock for which SQLite does not call the busy
+    /// handler, so two processes (or a watcher and the cockpit) creating the same database at
+    /// once could fail with "database is locked": wait and try again, as for any other lock.
+    fn enter_wal(&self) -> StoreResult<()> {
+        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        loop {
+            let mode: String = self
+                .conn
+                .query_row("PRAGMA journal_mode", [], |r| r.get(0))?;
+            if mode.eq_ignore_ascii_case("wal") {
+                return Ok(());
+            }
+            match self.conn.pragma_update(None, "journal_mode", "WAL") {
+                Err(e)
+                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
+                        && std::time::Instant::now() < deadline =>
+                {
+                    std::thread::sleep(Duration::from_millis(5));
+                }
+                other => return Ok(other?),
+            }
+        }
     }
 
     pub fn schema_version(&self) -> StoreResult<i64> {

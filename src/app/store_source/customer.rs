@@ -189,27 +189,14 @@ pub(super) fn customer(
             made_on,
         });
     }
-    let last_dispute = events.iter().find(|e| e.kind == "dispute" && !e.undone);
-    let mut disputes: Vec<DisputeView> = items
-        .iter()
-        .filter(|i| i.disputed)
-        .map(|i| DisputeView {
-            invoice_number: i.number.clone(),
-            open: i.open,
-            reason: last_dispute.map(|e| e.text.clone()).unwrap_or_default(),
-            since: last_dispute.map(|e| e.at.date()),
-        })
-        .collect();
-    if disputes.is_empty()
-        && let Some(e) = last_dispute
-    {
-        disputes.push(DisputeView {
-            invoice_number: String::new(),
-            open: overdue,
-            reason: e.text.clone(),
-            since: Some(e.at.date()),
-        });
-    }
+    let disputes = DisputeView::list(
+        items
+            .iter()
+            .filter(|i| i.disputed)
+            .map(|i| (i.number.as_str(), i.open)),
+        &events,
+        overdue,
+    );
     let open_invoices: Vec<InvoiceLine> = items
         .iter()
         .map(|i| InvoiceLine {

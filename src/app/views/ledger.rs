@@ -124,6 +124,38 @@ pub struct DisputeView {
     pub since: Option<NaiveDate>,
 }
 
+impl DisputeView {
+    /// A customer's disputes: each disputed open invoice (number, open amount) under the
+    /// latest dispute's reason, or, when no open invoice is marked disputed, that dispute
+    /// against the overdue total so that it is not lost from the card.
+    pub fn list<'a>(
+        disputed: impl Iterator<Item = (&'a str, Decimal)>,
+        events: &[EventView],
+        overdue: Decimal,
+    ) -> Vec<DisputeView> {
+        let last = events.iter().find(|e| e.kind == "dispute" && !e.undone);
+        let mut disputes: Vec<DisputeView> = disputed
+            .map(|(number, open)| DisputeView {
+                invoice_number: number.to_string(),
+                open,
+                reason: last.map(|e| e.text.clone()).unwrap_or_default(),
+                since: last.map(|e| e.at.date()),
+            })
+            .collect();
+        if disputes.is_empty()
+            && let Some(e) = last
+        {
+            disputes.push(DisputeView {
+                invoice_number: String::new(),
+                open: overdue,
+                reason: e.text.clone(),
+                since: Some(e.at.date()),
+            });
+        }
+        disputes
+    }
+}
+
 /// One line of the audit trail.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EventView {
@@ -245,4 +277,49 @@ pub struct ImportsView {
     /// Newest first.
     pub imports: Vec<ImportRow>,
     pub rejections: Vec<RejectionRow>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal_macros::dec;
+
+    fn dispute(day: u32, text: &str, undone: bool) -> EventView {
+        EventView {
+            at: NaiveDate::from_ymd_opt(2026, 3, day)
+                .and_then(|d| d.and_hms_opt(9, 0, 0))
+                .unwrap(),
+            who: "anne".into(),
+            kind: "dispute".into(),
+            date: None,
+            amount: None,
+            text: text.into(),
+            undone,
+        }
+    }
+
+    #[test]
+    fn disputed_invoices_carry_the_latest_live_dispute_reason() {
+        // The trail is newest first; an undone dispute no longer speaks for the customer.
+        let events = [
+            dispute(9, "withdrawn", true),
+            dispute(5, "damaged goods", false),
+        ];
+        let list = DisputeView::list([("F-1", dec!(120))].into_iter(), &events, dec!(500));
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].invoice_number, "F-1");
+        assert_eq!(list[0].open, dec!(120));
+        assert_eq!(list[0].reason, "damaged goods");
+        assert_eq!(list[0].since, NaiveDate::from_ymd_opt(2026, 3, 5));
+    }
+
+    #[test]
+    fn a_dispute_without_a_disputed_open_invoice_stands_against_the_overdue_total() {
+        let events = [dispute(5, "price", false)];
+        let list = DisputeView::list(std::iter::empty(), &events, dec!(500));
+        assert_eq!(list.len(), 1);
+        assert_eq!(list[0].invoice_number, "");
+        assert_eq!(list[0].open, dec!(500));
+        assert!(DisputeView::list(std::iter::empty(), &[], dec!(500)).is_empty());
+    }
 }

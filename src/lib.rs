@@ -35,7 +35,9 @@
 //!   assessments, queue lines (and call scripts), and the key figures' and forecast's own
 //!   reads are redone for them only (`store::intel::live`, `store::intel::kept`); the bank
 //!   lines since each balance (net cash, forecast opening) come from sums per account and
-//!   day it keeps, added to from the newest bank-line id (`store::bank_sums`).
+//!   day it keeps, added to from the newest bank-line id (`store::bank_sums`). Bank lines
+//!   are read by day through their date-first unique key, without a date index
+//!   (`store::bank_keys`).
 //! - [`ingest`]: the single path from bytes to committed rows, shared by the CLI, the demo and the
 //!   inbox watcher. Bank CSV lines and invoice CSV rows stream from the reader into the writer
 //!   ([`import::BankLineSink`], [`import::invoice_csv::InvoiceSink`], rows read by

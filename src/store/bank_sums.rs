@@ -38,7 +38,11 @@ impl BankLines<'_> {
                 let mut stmt = conn.prepare_cached(
                     "SELECT COALESCE(SUM(amount_minor), 0), MAX(booking_date)
                      FROM bank_transactions
-                     WHERE account_id = ?1 AND booking_date > ?2 AND booking_date <= ?3",
+                     WHERE account_id = ?1 AND booking_date > ?2 AND booking_date <= ?3
+                       AND natural_key >= unhex(printf('%08x',
+                               COALESCE(CAST(julianday(?2) AS INTEGER) + 1, 0)))
+                       AND natural_key < unhex(printf('%08x',
+                               CAST(julianday(?3) AS INTEGER) + 1))",
                 )?;
                 let since = since.map(date_to_sql).unwrap_or_default();
                 let (sum, last): (i64, Option<String>) = stmt

@@ -111,7 +111,8 @@ pub fn saved_runs(conn: &Connection, limit: usize) -> StoreResult<Vec<SavedRun>>
 }
 
 /// Money in and out of the company's accounts in `currency` over `[start, end]`; transfers
-/// between its own accounts are left out, as they are neither.
+/// between its own accounts are left out, as they are neither. Each account's lines of the
+/// range are one range of its date-first keys, read in id order (see `store::bank_keys`).
 fn actual_flows(
     conn: &Connection,
     start: NaiveDate,
@@ -124,6 +125,12 @@ fn actual_flows(
                     COALESCE(SUM(CASE WHEN t.amount_minor < 0 THEN -t.amount_minor END), 0)
              FROM bank_transactions t JOIN bank_accounts a ON a.id = t.account_id
              WHERE a.currency = ?3 AND t.booking_date >= ?1 AND t.booking_date <= ?2
+               AND t.id IN (SELECT id FROM bank_transactions
+                            WHERE account_id IN (SELECT id FROM bank_accounts WHERE currency = ?3)
+                              AND natural_key >= unhex(printf('%08x',
+                                      CAST(julianday(?1) AS INTEGER)))
+                              AND natural_key < unhex(printf('%08x',
+                                      CAST(julianday(?2) AS INTEGER) + 1)))
                AND (t.counterparty_iban IS NULL OR t.counterparty_iban NOT IN
                     (SELECT iban FROM bank_accounts WHERE iban IS NOT NULL))",
         )?

@@ -566,4 +566,7 @@ END;
     super::schema_snapshot::STEP,
     // 12: open invoices by customer, for the ageing as of today. See `schema_paid`.
     super::schema_paid::BY_CUSTOMER_STEP,
+    // 13: bank lines read by day through their date-first unique key; the date index dropped.
+    // See `bank_keys`.
+    super::bank_keys::STEP,
 ];

@@ -24,8 +24,17 @@ fn bank_data_as_of(
     closing: Option<NaiveDate>,
     as_of: NaiveDate,
 ) -> SourceResult<Option<NaiveDate>> {
+    // Each account's newest line is the last of its key range (see `store::bank_keys`).
     let booked: Option<String> = conn
-        .prepare_cached("SELECT MAX(booking_date) FROM bank_transactions WHERE booking_date <= ?1")?
+        .prepare_cached(
+            "SELECT MAX((SELECT t.booking_date FROM bank_transactions t
+                         WHERE t.account_id = a.id
+                           AND t.natural_key < unhex(printf('%08x',
+                                   CAST(julianday(?1) AS INTEGER) + 1))
+                           AND t.booking_date <= ?1
+                         ORDER BY t.natural_key DESC LIMIT 1))
+             FROM bank_accounts a",
+        )?
         .query_row([date_to_sql(as_of)], |r| r.get(0))
         .optional()?
         .flatten();

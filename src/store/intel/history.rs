@@ -270,12 +270,19 @@ pub fn sum_between(
 }
 
 /// The newest date the bank data speaks of: a booking or a balance, on or before `as_of`.
+/// Each account's newest line is the last of its key range (see `store::bank_keys`).
 pub fn newest_bank_date(conn: &Connection, as_of: NaiveDate) -> StoreResult<Option<NaiveDate>> {
     let day = date_to_sql(as_of);
     let newest: Option<String> = conn
         .query_row(
             "SELECT MAX(d) FROM (
-                SELECT MAX(booking_date) AS d FROM bank_transactions WHERE booking_date <= ?1
+                SELECT MAX((SELECT t.booking_date FROM bank_transactions t
+                            WHERE t.account_id = a.id
+                              AND t.natural_key < unhex(printf('%08x',
+                                      CAST(julianday(?1) AS INTEGER) + 1))
+                              AND t.booking_date <= ?1
+                            ORDER BY t.natural_key DESC LIMIT 1)) AS d
+                FROM bank_accounts a
                 UNION ALL
                 SELECT MAX(date) FROM bank_balances WHERE date <= ?1)",
             [&day],

@@ -378,7 +378,8 @@ pub fn bank_facts(
         conn,
         "SELECT booking_date, amount_minor, currency, counterparty_name, counterparty_iban
          FROM bank_transactions
-         WHERE reversal = 1 AND booking_date > ?1 AND booking_date <= ?2",
+         WHERE reversal = 1 AND booking_date > ?1 AND booking_date <= ?2
+         ORDER BY booking_date, id",
         from,
         as_of,
     )?;
@@ -397,9 +398,15 @@ pub fn bank_facts(
         "SELECT booking_date, amount_minor, currency, counterparty_name, counterparty_iban
          FROM bank_transactions t
          WHERE amount_minor > 0 AND reversal = 0 AND booking_date > ?1 AND booking_date <= ?2
+           AND id IN (SELECT id FROM bank_transactions
+                      WHERE account_id IN (SELECT id FROM bank_accounts)
+                        AND natural_key >= unhex(printf('%08x',
+                                CAST(julianday(?1) AS INTEGER) + 1))
+                        AND natural_key < unhex(printf('%08x',
+                                CAST(julianday(?2) AS INTEGER) + 1)))
            AND NOT EXISTS (SELECT 1 FROM allocations a
                            WHERE a.transaction_id = t.id AND a.undone_at IS NULL)
-         ORDER BY booking_date DESC",
+         ORDER BY booking_date DESC, id DESC",
         from,
         as_of,
     )?;

@@ -84,14 +84,22 @@ pub(super) fn apply(
         .unwrap_or(first);
     let reversed = super::load::reversed_credits(tx)?;
     // A debit only ever takes back a credit of its own amount (`find_reversals`): only those
-    // credits are read, not every credit of the window (all of them on a first run).
+    // credits are read, not every credit of the window (all of them on a first run). The
+    // window is read per account through the date-first line keys (`store::bank_keys`), in
+    // the order of the day, then the line, which the date index used to give.
     let mut stmt = tx.prepare(&format!(
         "SELECT {LINE_COLUMNS},
             EXISTS (SELECT 1 FROM allocations a WHERE a.transaction_id = t.id AND a.undone_at IS NULL)
          FROM bank_transactions t
          WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date BETWEEN ?1 AND ?2
+           AND t.id IN (SELECT id FROM bank_transactions
+                        WHERE account_id IN (SELECT id FROM bank_accounts)
+                          AND natural_key >= unhex(printf('%08x', CAST(julianday(?1) AS INTEGER)))
+                          AND natural_key < unhex(printf('%08x',
+                                  CAST(julianday(?2) AS INTEGER) + 1)))
            AND t.amount_minor IN (SELECT -amount_minor FROM bank_transactions
-                                  WHERE id > ?3 AND id <= ?4 AND amount_minor < 0)"
+                                  WHERE id > ?3 AND id <= ?4 AND amount_minor < 0)
+         ORDER BY t.booking_date, t.id"
     ))?;
     let mut credits = Vec::new();
     let mut rows = stmt.query(params![

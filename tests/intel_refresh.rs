@@ -348,7 +348,7 @@ fn kept_intelligence_equals_a_full_recompute_after_every_kind_of_write() {
         .take(3)
         .map(|b| b.row.code.clone())
         .collect();
-    let invoices = codes
+    let mut invoices: Vec<NewInvoice> = codes
         .iter()
         .enumerate()
         .map(|(n, code)| NewInvoice {
@@ -363,6 +363,17 @@ fn kept_intelligence_equals_a_full_recompute_after_every_kind_of_write() {
             ..Default::default()
         })
         .collect();
+    // One issued before the CEI period's start: it moves the kept opening receivables.
+    invoices.push(NewInvoice {
+        number: "LIVE-OLD".into(),
+        kind: InvoiceKind::Invoice,
+        customer_code: codes[1].clone(),
+        issue_date: today() - Days::new(200),
+        due_date: Some(today() - Days::new(170)),
+        amount: Decimal::new(654_321, 2),
+        currency: Currency::EUR,
+        ..Default::default()
+    });
     let batch = ImportBatch {
         invoices,
         ..Default::default()

@@ -31,9 +31,11 @@
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for
 //!   updates, see `store::intel::changes`) are read again, the rest is kept (of those read
 //!   again, the payer accounts gain the new allocations' payers and the paid history is kept
-//!   or added to when the writes cannot have changed it, `store::intel::paid_kept`); their
-//!   assessments, queue lines (and call scripts), and the key figures' and forecast's own
-//!   reads are redone for them only (`store::intel::live`, `store::intel::kept`); the bank
+//!   or added to when the writes cannot have changed it, `store::intel::paid_kept`; a
+//!   customer only invoiced keeps its bundle, extended with the new rows,
+//!   `store::intel::extend`); their assessments, queue lines (and call scripts) are redone
+//!   for them only (`store::intel::live`), the key figures' and forecast's own reads for the
+//!   customers the new rows can move (`store::intel::kept`); the bank
 //!   lines since each balance (net cash, forecast opening) come from sums per account and
 //!   day it keeps, added to from the newest bank-line id (`store::bank_sums`). Bank lines
 //!   are read by day through their date-first unique key, without a date index

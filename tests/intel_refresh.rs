@@ -348,7 +348,7 @@ fn kept_intelligence_equals_a_full_recompute_after_every_kind_of_write() {
         .take(3)
         .map(|b| b.row.code.clone())
         .collect();
-    let invoices = codes
+    let mut invoices: Vec<NewInvoice> = codes
         .iter()
         .enumerate()
         .map(|(n, code)| NewInvoice {
@@ -363,6 +363,17 @@ fn kept_intelligence_equals_a_full_recompute_after_every_kind_of_write() {
             ..Default::default()
         })
         .collect();
+    // One issued before the CEI period's start: it moves the kept opening receivables.
+    invoices.push(NewInvoice {
+        number: "LIVE-OLD".into(),
+        kind: InvoiceKind::Invoice,
+        customer_code: codes[1].clone(),
+        issue_date: today() - Days::new(200),
+        due_date: Some(today() - Days::new(170)),
+        amount: Decimal::new(654_321, 2),
+        currency: Currency::EUR,
+        ..Default::default()
+    });
     let batch = ImportBatch {
         invoices,
         ..Default::default()
@@ -441,6 +452,33 @@ fn kept_intelligence_equals_a_full_recompute_after_every_kind_of_write() {
         ),
     );
     check_live(&store, &p, &fp, &mut live, "a learned payer");
+    // A payment dated before the CEI period's start on an invoice open then: it moves the
+    // kept opening receivables, and the payer's delay history.
+    let old_open: i64 = store
+        .conn()
+        .query_row(
+            "SELECT id FROM invoices WHERE settled_on IS NULL AND kind = 'invoice'
+               AND issue_date < '2026-02-01' ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    sql(
+        &mut store,
+        &format!(
+            "INSERT INTO allocations (invoice_id, transaction_id, amount_minor, paid_on, rule,
+                 evidence, who, created_at)
+             VALUES ({old_open}, (SELECT MAX(id) FROM bank_transactions), 100, '2026-02-15',
+                     'manual', 'test', 'tester', '2026-06-15T09:00:00')"
+        ),
+    );
+    check_live(
+        &store,
+        &p,
+        &fp,
+        &mut live,
+        "a payment dated before the CEI start",
+    );
     // A deletion reads everything again, the kept figures' parts included.
     sql(
         &mut store,

@@ -75,11 +75,11 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
     assert_eq!(paths.payers_read, 0, "{paths:?}");
     assert!(paths.paid_added > 0, "{paths:?}");
 
-    // New invoices change no paid history.
+    // New invoices alone: the bundles are kept and extended with them, nothing read again.
     write_day_invoices(&mut store, &g, 3, Decimal::new(98_765, 2));
     let paths = refreshed(&store, &p, &mut g, "new invoices");
     let expected = RefreshPaths {
-        paid_kept: 3,
+        invoices_added: 3,
         ..Default::default()
     };
     assert_eq!(paths, expected);

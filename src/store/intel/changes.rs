@@ -74,6 +74,11 @@ pub struct Changes {
     /// allocation ids: their payer accounts and paid history gain what these rows add.
     pub paying: BTreeSet<CustomerId>,
     pub allocations: Option<(i64, i64)>,
+    /// Customers with new invoice rows, those named by any other change, and the range of
+    /// the new invoice ids: a customer only invoiced keeps its bundle, extended.
+    pub invoiced: BTreeSet<CustomerId>,
+    pub others: BTreeSet<CustomerId>,
+    pub invoices: Option<(i64, i64)>,
 }
 
 /// Tables read whole (in windows) at each refresh: a new row there changes no customer's
@@ -130,8 +135,10 @@ impl Marks {
             }
             let table = INSERTS[i].0;
             let payer = PAYER_TABLES.contains(&table);
-            if table == "allocations" {
-                out.allocations = Some((from, to));
+            match table {
+                "allocations" => out.allocations = Some((from, to)),
+                "invoices" => out.invoices = Some((from, to)),
+                _ => {}
             }
             let mut stmt = conn.prepare_cached(sql)?;
             let mut rows = stmt.query(params![from, to])?;
@@ -140,6 +147,11 @@ impl Marks {
                 out.customers.insert(c);
                 if payer {
                     out.payers.insert(c);
+                }
+                if table == "invoices" {
+                    out.invoiced.insert(c);
+                } else {
+                    out.others.insert(c);
                 }
                 match table {
                     "customers" => {
@@ -164,6 +176,7 @@ impl Marks {
                 }
                 // An update says not what it changed: the payers are read again too.
                 out.customers.insert(c);
+                out.others.insert(c);
                 out.payers.insert(c);
                 out.whole.insert(c);
             }

@@ -17,7 +17,7 @@ use crate::domain::dunning::queue::UnmatchedCredit;
 use crate::domain::figures::Lateness;
 use crate::domain::model::{CustomerId, InvoiceKind};
 use crate::domain::money::{Currency, from_minor};
-use crate::domain::signals::facts::{DisputeFact, RatingFact, history_start};
+use crate::domain::signals::facts::{RatingFact, history_start};
 use crate::domain::signals::{CustomerFacts, PortfolioFacts};
 use crate::store::ageing::for_each_open_item;
 use crate::store::{StoreError, StoreResult, date_from_sql, date_to_sql};
@@ -200,29 +200,9 @@ fn customer_bundles(
             .sort_unstable_by_key(|i| (i.issue_date, i.invoice_id));
     }
 
-    let flagged = p.lang.pick(
-        "marquée en litige dans l'export",
-        "marked disputed in the export",
-    );
+    let flagged = super::extend::flagged(p);
     for b in bundles.values_mut() {
-        for item in b
-            .open_items
-            .iter()
-            .filter(|i| i.disputed && i.kind == InvoiceKind::Invoice)
-        {
-            let row = b
-                .state
-                .disputes
-                .iter()
-                .find(|d| d.invoice_id == item.invoice_id);
-            b.facts.disputes.push(DisputeFact {
-                invoice_id: item.invoice_id,
-                number: item.number.clone(),
-                opened_on: row.map(|d| d.opened_on),
-                reason: row.map_or_else(|| flagged.to_string(), |d| d.reason.clone()),
-                open: item.open,
-            });
-        }
+        super::extend::dispute_facts(b, flagged);
     }
 
     let lateness_start = lateness_start(p, as_of);
@@ -379,10 +359,28 @@ pub fn refresh_touched(
         Some(c) if c.customers.len() <= g.bundles.len() / 4 + 16 => c,
         _ => return everything(g, marks),
     };
+    if g.dir.is_none() {
+        return everything(g, marks);
+    }
+    let mut extended = BTreeSet::new();
+    if let Some(range) = changed.invoices {
+        let only_invoiced: BTreeSet<CustomerId> = changed
+            .invoiced
+            .difference(&changed.others)
+            .copied()
+            .collect();
+        extended =
+            super::extend::new_invoices(conn, p, as_of, range, &only_invoiced, &mut g.bundles)?;
+    }
     let Some(dir) = g.dir.as_mut() else {
         return everything(g, marks);
     };
-    let ids: Vec<CustomerId> = changed.customers.iter().copied().collect();
+    let ids: Vec<CustomerId> = changed
+        .customers
+        .iter()
+        .filter(|c| !extended.contains(c))
+        .copied()
+        .collect();
     let json = serde_json::to_string(&ids).map_err(|e| StoreError::Invalid(e.to_string()))?;
     let scope = Scope::Set(&json);
     let rows = load_customers(conn, scope)?;
@@ -403,7 +401,9 @@ pub fn refresh_touched(
     } else if changed.allocations.is_some() {
         dir.reindex();
     }
-    let kept = kept_paid(conn, &changed, &g.bundles)?;
+    let mut kept = kept_paid(conn, &changed, &g.bundles)?;
+    kept.retain(|c, _| !extended.contains(c));
+    paths.invoices_added = extended.len();
     paths.paid_added = kept.values().filter(|k| !k.1.is_empty()).count();
     paths.paid_kept = kept.len() - paths.paid_added;
     paths.paid_read = ids.len() - kept.len();
@@ -415,6 +415,7 @@ pub fn refresh_touched(
     g.bundles.extend(fresh);
     let mut touched = apply_globals(&mut g.bundles, &globals, dir, p, as_of);
     touched.extend(ids.iter().copied());
+    touched.extend(extended.iter().copied());
     g.portfolio.total_exposure = g.bundles.values().map(|b| b.facts.exposure).sum();
     let mut lateness = Lateness::default();
     for b in g.bundles.values() {
@@ -424,7 +425,7 @@ pub fn refresh_touched(
     g.newest_bank_data = globals.newest_bank_data;
     g.marks = Some(marks);
     g.last_refresh = paths;
-    Ok((Refreshed::Customers(ids.len()), touched))
+    Ok((Refreshed::Customers(changed.customers.len()), touched))
 }
 
 /// A whole-portfolio gather that remembers where the change log stood, for `refresh`. The

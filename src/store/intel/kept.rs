@@ -1,5 +1,7 @@
 //! What the key figures and the forecast read beyond the gather, kept beside it by `live`
-//! and brought up to date with the customers a refresh read again:
+//! and brought up to date, after a write, for the customers whose part the rows written
+//! since its own marks can move (`moved_since`: a day's invoices issued after the CEI
+//! period's start move no opening, payments move only the payers' delays):
 //! - each customer's open receivables at the start of the CEI period;
 //! - sales per day over the countback and CEI windows, with the invoice id they were read
 //!   to: new invoices are added from the ids above it (rows are never updated in these
@@ -30,35 +32,120 @@ pub(crate) struct Kept {
     /// Sales per day in `(sales_from, as_of]`.
     pub(super) daily: BTreeMap<NaiveDate, Decimal>,
     sales_from: NaiveDate,
-    /// The invoice id and change-log sequence `daily` was read to.
-    read_to: (i64, i64),
+    /// Where the data stood when `opening` and `daily` were read: the customers written
+    /// since are found from these.
+    read_to: KeptMarks,
     /// The forecast's history window in months and the table read over it.
     delays: Option<(u32, DelayTable)>,
 }
 
-/// The highest invoice id and change-log sequence number.
-fn invoice_marks(conn: &Connection) -> StoreResult<(i64, i64)> {
+/// The highest invoice and allocation ids and change-log sequence number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct KeptMarks {
+    invoice: i64,
+    allocation: i64,
+    seq: i64,
+}
+
+fn kept_marks(conn: &Connection) -> StoreResult<KeptMarks> {
     Ok(conn
         .prepare_cached(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM invoices),
+                (SELECT COALESCE(MAX(id), 0) FROM allocations),
                 (SELECT COALESCE(MAX(seq), 0) FROM intel_dirty)",
         )?
-        .query_row([], |r| Ok((r.get(0)?, r.get(1)?)))?)
+        .query_row([], |r| {
+            Ok(KeptMarks {
+                invoice: r.get(0)?,
+                allocation: r.get(1)?,
+                seq: r.get(2)?,
+            })
+        })?)
+}
+
+/// The customers whose opening receivables or payment history the writes between two
+/// marks may have moved.
+#[derive(Debug, Default)]
+struct Moved {
+    opening: BTreeSet<CustomerId>,
+    delays: BTreeSet<CustomerId>,
+}
+
+/// The opening at `cei_start` sums each customer's invoices issued by then less their
+/// allocations paid by then: only a new invoice issued by then, a new allocation paid by
+/// then or an update (logged in `intel_dirty`) moves it. The payment history counts
+/// invoices settled through allocations (a new invoice settles only with a new allocation:
+/// one fully prepaid is never counted): only a new allocation or an update moves it.
+/// None: a row was deleted, everything is read again.
+fn moved_since(
+    conn: &Connection,
+    from: KeptMarks,
+    to: KeptMarks,
+    cei_start: NaiveDate,
+) -> StoreResult<Option<Moved>> {
+    if to.invoice < from.invoice || to.allocation < from.allocation || to.seq < from.seq {
+        return Ok(None);
+    }
+    let mut out = Moved::default();
+    let start = date_to_sql(cei_start);
+    if to.seq > from.seq {
+        let mut stmt = conn
+            .prepare_cached("SELECT customer_id FROM intel_dirty WHERE seq > ?1 AND seq <= ?2")?;
+        let mut rows = stmt.query(params![from.seq, to.seq])?;
+        while let Some(r) = rows.next()? {
+            let c: CustomerId = r.get(0)?;
+            if c == 0 {
+                return Ok(None);
+            }
+            out.opening.insert(c);
+            out.delays.insert(c);
+        }
+    }
+    if to.invoice > from.invoice {
+        let mut stmt = conn.prepare_cached(
+            "SELECT DISTINCT customer_id FROM invoices
+             WHERE id > ?1 AND id <= ?2 AND issue_date <= ?3",
+        )?;
+        let mut rows = stmt.query(params![from.invoice, to.invoice, start])?;
+        while let Some(r) = rows.next()? {
+            out.opening.insert(r.get(0)?);
+        }
+    }
+    if to.allocation > from.allocation {
+        let mut stmt = conn.prepare_cached(
+            "SELECT i.customer_id, a.paid_on <= ?3 FROM allocations a
+             JOIN invoices i ON i.id = a.invoice_id
+             WHERE a.id > ?1 AND a.id <= ?2
+             UNION
+             SELECT i.customer_id, a.paid_on <= ?3 FROM allocations a
+             JOIN invoices i ON i.id = a.credit_note_id
+             WHERE a.id > ?1 AND a.id <= ?2",
+        )?;
+        let mut rows = stmt.query(params![from.allocation, to.allocation, start])?;
+        while let Some(r) = rows.next()? {
+            let c: CustomerId = r.get(0)?;
+            out.delays.insert(c);
+            if r.get::<_, bool>(1)? {
+                out.opening.insert(c);
+            }
+        }
+    }
+    Ok(Some(out))
 }
 
 impl Kept {
     pub(super) fn read(conn: &Connection, p: &Params, g: &Gathered) -> StoreResult<Kept> {
         let as_of = g.as_of;
         let cei_start = as_of - Duration::days(i64::from(p.figures.cei_period_days));
+        let sales_from = sales_window(p, as_of);
+        // The opening, the sales and the marks they were read to in one snapshot: the next
+        // refresh works from the rows above them, so none may be counted twice or missed.
+        let tx = conn.unchecked_transaction()?;
+        let read_to = kept_marks(&tx)?;
         let mut opening: HashMap<CustomerId, Decimal> = HashMap::new();
-        for_each_open_item(conn, cei_start, p.default_terms_days, None, |item| {
+        for_each_open_item(&tx, cei_start, p.default_terms_days, None, |item| {
             *opening.entry(item.customer_id).or_default() += item.open;
         })?;
-        let sales_from = sales_window(p, as_of);
-        // The sales and the id they were read to in one snapshot: the next refresh adds the
-        // invoices above it, so none may be counted twice or missed.
-        let tx = conn.unchecked_transaction()?;
-        let read_to = invoice_marks(&tx)?;
         let daily = daily_sales(&tx, sales_from, as_of)?;
         drop(tx);
         Ok(Kept {
@@ -72,22 +159,33 @@ impl Kept {
         })
     }
 
-    /// Reads again what the customers `changed` decide, and the new invoices' sales.
+    /// Reads again what the writes since the last read moved: the opening and the payment
+    /// history of the customers concerned (see `moved_since`), and the new invoices' sales.
     pub(super) fn refresh(
         &mut self,
         conn: &Connection,
         p: &Params,
         g: &Gathered,
-        changed: &BTreeSet<CustomerId>,
     ) -> StoreResult<()> {
         if g.as_of != self.as_of {
             *self = Kept::read(conn, p, g)?;
             return Ok(());
         }
-        for c in changed {
+        let tx = conn.unchecked_transaction()?;
+        let now = kept_marks(&tx)?;
+        if now == self.read_to {
+            return Ok(());
+        }
+        let Some(moved) = moved_since(&tx, self.read_to, now, self.cei_start)? else {
+            drop(tx);
+            // The delay table is read again on the next forecast.
+            *self = Kept::read(conn, p, g)?;
+            return Ok(());
+        };
+        for c in &moved.opening {
             let mut open = Decimal::ZERO;
             let mut any = false;
-            for_each_open_item(conn, self.cei_start, p.default_terms_days, Some(*c), |i| {
+            for_each_open_item(&tx, self.cei_start, p.default_terms_days, Some(*c), |i| {
                 open += i.open;
                 any = true;
             })?;
@@ -97,11 +195,9 @@ impl Kept {
                 self.opening.remove(c);
             }
         }
-        let tx = conn.unchecked_transaction()?;
-        let now = invoice_marks(&tx)?;
-        if now.1 != self.read_to.1 || now.0 < self.read_to.0 {
+        if now.seq != self.read_to.seq {
             self.daily = daily_sales(&tx, self.sales_from, self.as_of)?;
-        } else if now.0 > self.read_to.0 {
+        } else if now.invoice > self.read_to.invoice {
             let mut stmt = tx.prepare_cached(
                 "SELECT issue_date, currency,
                         SUM(CASE WHEN kind = 'invoice' THEN amount_minor ELSE -amount_minor END)
@@ -110,8 +206,8 @@ impl Kept {
                  GROUP BY issue_date, currency",
             )?;
             let mut rows = stmt.query(params![
-                self.read_to.0,
-                now.0,
+                self.read_to.invoice,
+                now.invoice,
                 date_to_sql(self.sales_from),
                 date_to_sql(self.as_of)
             ])?;
@@ -123,15 +219,15 @@ impl Kept {
                     .or_insert(Decimal::ZERO) += from_minor(r.get(2)?, currency);
             }
         }
-        drop(tx);
-        self.read_to = now;
         if let Some((months, table)) = &mut self.delays {
-            for c in changed {
+            for c in &moved.delays {
                 let h =
-                    customer_payment_history(conn, self.as_of, p.default_terms_days, *months, *c)?;
+                    customer_payment_history(&tx, self.as_of, p.default_terms_days, *months, *c)?;
                 table.set_customer(*c, h);
             }
         }
+        drop(tx);
+        self.read_to = now;
         Ok(())
     }
 

@@ -141,7 +141,7 @@ impl Live {
         sort_assessments(&mut self.assessments);
 
         if let Some(k) = &mut self.kept {
-            k.refresh(conn, p, &self.gathered, &requeue)?;
+            k.refresh(conn, p, &self.gathered)?;
         }
         Ok(done)
     }

@@ -13,6 +13,7 @@
 
 pub mod changes;
 pub mod customers;
+mod extend;
 pub mod figures;
 pub mod gather;
 mod history;

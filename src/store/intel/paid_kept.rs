@@ -15,6 +15,8 @@ use std::collections::{BTreeMap, HashMap};
 /// invoices just paid added) or read whole.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RefreshPaths {
+    /// Customers whose only change was new invoices: their bundles extended with them.
+    pub invoices_added: usize,
     pub payers_added: usize,
     pub payers_read: usize,
     pub paid_kept: usize,

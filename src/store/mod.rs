@@ -218,7 +218,9 @@ impl Store {
     /// handler, so two processes (or a watcher and the cockpit) creating the same database at
     /// once could fail with "database is locked": wait and try again, as for any other lock.
     fn enter_wal(&self) -> StoreResult<()> {
-        let deadline = std::time::Instant::now() + BUSY_TIMEOUT;
+        const PAUSE: Duration = Duration::from_millis(5);
+        // Counted rather than timed: nothing below the runtime reads the clock.
+        let mut waited = Duration::ZERO;
         loop {
             let mode: String = self
                 .conn
@@ -227,11 +229,9 @@ impl Store {
                 return Ok(());
             }
             match self.conn.pragma_update(None, "journal_mode", "WAL") {
-                Err(e)
-                    if e.sqlite_error_code() == Some(ErrorCode::DatabaseBusy)
-                        && std::time::Instant::now() < deadline =>
-                {
-                    std::thread::sleep(Duration::from_millis(5));
+                Err(e) if is_busy(&e) && waited < BUSY_TIMEOUT => {
+                    std::thread::sleep(PAUSE);
+                    waited += PAUSE;
                 }
                 other => return Ok(other?),
             }

@@ -169,6 +169,8 @@ fn bare_loop(db: &Path, bytes: &[u8]) -> (usize, std::time::Duration) {
 
 fn invoice_import(size: &Size, settings: &Settings, d: &data::Demo) {
     let lines = d.invoices_csv.lines().count() - 1;
+    let mut cpu = Vec::new();
+    let mut writer_cpu = Vec::new();
     let stats = sample(size.runs, || {
         let dir = tempfile::tempdir().unwrap();
         let mut store = open(&tmp_db(&dir));
@@ -179,6 +181,7 @@ fn invoice_import(size: &Size, settings: &Settings, d: &data::Demo) {
             settings,
         );
         let ctx = parse_context(settings, "factures.csv");
+        let (process0, thread0) = (timing::process_cpu(), timing::thread_cpu());
         let (out, t) = time(|| {
             ingest(
                 &mut store,
@@ -188,6 +191,8 @@ fn invoice_import(size: &Size, settings: &Settings, d: &data::Demo) {
                 &actor(),
             )
         });
+        cpu.push(timing::process_cpu().saturating_sub(process0));
+        writer_cpu.push(timing::thread_cpu().saturating_sub(thread0));
         match out {
             Ok(IngestOutcome::Imported(s)) => assert_eq!(s.invoices_inserted, lines),
             other => panic!("invoices: {other:?}"),
@@ -195,6 +200,20 @@ fn invoice_import(size: &Size, settings: &Settings, d: &data::Demo) {
         t
     });
     report(size.name, "invoice CSV import", &stats, Some(lines), "");
+    report(
+        size.name,
+        "invoice CSV import, CPU of the writing thread",
+        &timing::Stats::new(writer_cpu),
+        None,
+        "the reader thread runs beside it",
+    );
+    report(
+        size.name,
+        "invoice CSV import, CPU of the process (all threads)",
+        &timing::Stats::new(cpu),
+        None,
+        "",
+    );
 }
 
 fn matching_run(size: &Size, settings: &Settings, unmatched: &Path) {

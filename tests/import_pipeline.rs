@@ -217,3 +217,43 @@ fn a_large_invoice_load_writes_what_the_settled_day_trigger_would_and_puts_it_ba
     assert_settled_as_the_trigger_writes(&store, 25_000 / 7 + 2);
     assert_eq!(invoice_triggers(&store), triggers);
 }
+
+#[test]
+fn invoice_facts_worked_out_by_the_reader_are_written_and_refused_in_file_order() {
+    let (_dir, mut store) = open();
+    // Data row 2 has an amount finer than a cent: refused by the row's facts, which the
+    // reader works out but the writer reports in file order, before the reader's own refusal
+    // of a bad date thousands of lines later.
+    let text: String = invoices(3_000)
+        .lines()
+        .enumerate()
+        .map(|(n, l)| match n {
+            3 => l.replacen(&l[l.rfind(';').unwrap_or(0)..], ";12,345", 1),
+            2_500 => l.replacen("/01/2026", "/13/2026", 1),
+            _ => l.to_string(),
+        })
+        .fold(String::new(), |acc, l| acc + &l + "\n");
+    let message = try_import(&mut store, &text, "factures.csv")
+        .unwrap_err()
+        .to_string();
+    assert!(message.contains("line 4, field 'amount'"), "{message}");
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM invoices"), 0);
+    assert_eq!(count(&store, "SELECT COUNT(*) FROM imports"), 0);
+
+    // A good file: every row's normalised number is the one the matching reads.
+    let text = invoices(3_000);
+    try_import(&mut store, &text, "factures2.csv").unwrap();
+    let rows: Vec<(String, String)> = store
+        .conn()
+        .prepare("SELECT number, number_key FROM invoices")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(rows.len(), 3_000);
+    for (number, key) in rows {
+        assert_eq!(key, encours::import::text::normalise_reference(&number));
+    }
+    assert_foreign_keys_hold(&store);
+}

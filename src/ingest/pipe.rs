@@ -12,7 +12,9 @@ use crate::domain::model::{AccountRef, NewBankTransaction, NewCustomer, NewInvoi
 use crate::import::invoice_csv::InvoiceSink;
 use crate::import::{BankLineSink, ImportBatch, ImportError, ParseContext};
 use crate::store::StoreError;
-use crate::store::import_writer::{ImportWriter, LineFacts, WriteError, line_facts};
+use crate::store::import_writer::{
+    ImportWriter, InvoiceFacts, LineFacts, WriteError, invoice_facts, line_facts,
+};
 use std::sync::mpsc::{SyncSender, sync_channel};
 
 /// Records per hand-over: large enough that the channel costs nothing per record.
@@ -27,7 +29,8 @@ pub enum Record {
     Line(usize, NewBankTransaction, LineFacts),
     Expect(usize),
     Customer(NewCustomer),
-    Invoice(NewInvoice),
+    /// An invoice with its facts, worked out on the reader thread.
+    Invoice(NewInvoice, Result<InvoiceFacts, WriteError>),
 }
 
 /// Why the reader stopped before the end of the file.
@@ -93,7 +96,8 @@ impl InvoiceSink for Pipe {
     }
 
     fn invoice(&mut self, invoice: NewInvoice) -> Result<(), Stop> {
-        self.push(Record::Invoice(invoice))
+        let facts = invoice_facts(&invoice);
+        self.push(Record::Invoice(invoice, facts))
     }
 }
 
@@ -160,6 +164,6 @@ fn write(writer: &mut ImportWriter<'_>, record: Record) -> Result<(), WriteError
         Record::Line(statement, line, facts) => writer.bank_line_with(statement, &line, facts),
         Record::Expect(rows) => InvoiceSink::expect(writer, rows),
         Record::Customer(customer) => InvoiceSink::customer(writer, &customer),
-        Record::Invoice(invoice) => InvoiceSink::invoice(writer, invoice),
+        Record::Invoice(invoice, facts) => writer.invoice_with(invoice, facts),
     }
 }

@@ -9,6 +9,7 @@ mod stream;
 pub use digest::{blake3_hex, sha256_hex, sha256_hex_unless};
 
 pub use bank::{LineFacts, line_facts, natural_key, transaction_digest};
+pub use invoice::{InvoiceFacts, invoice_facts};
 
 use crate::domain::model::{
     AccountRef, ExternalRating, LedgerSettlement, NewBankTransaction, NewCustomer, NewStatement,

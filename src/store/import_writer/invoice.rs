@@ -55,6 +55,19 @@ impl<'c> InvoiceWriter<'c> {
         import_id: i64,
         summary: &mut ImportSummary,
     ) -> Result<(), WriteError> {
+        self.insert_with(inv, invoice_facts(inv), import_id, summary)
+    }
+
+    /// [`Self::insert`] with the row's [`InvoiceFacts`] already worked out (on the reader's
+    /// thread for a streamed file). Their refusal is reported after an unknown customer's,
+    /// as when they were worked out here.
+    pub fn insert_with(
+        &mut self,
+        inv: &NewInvoice,
+        facts: Result<InvoiceFacts, WriteError>,
+        import_id: i64,
+        summary: &mut ImportSummary,
+    ) -> Result<(), WriteError> {
         let Some(customer) = self.customer_id(&inv.customer_code)? else {
             return Err(WriteError::Rejected(
                 ImportError::new(
@@ -70,18 +83,7 @@ impl<'c> InvoiceWriter<'c> {
                 ),
             ));
         };
-        let amount = minor(inv.amount, inv.currency, &inv.location, "amount")?;
-        let prepaid = minor(inv.prepaid, inv.currency, &inv.location, "prepaid")?;
-        if amount < 0 {
-            return Err(WriteError::Rejected(
-                ImportError::new(
-                    inv.location.clone(),
-                    format!("invoice {} has a negative amount", inv.number),
-                )
-                .field("amount")
-                .hint("write a credit note as its own document with a positive amount"),
-            ));
-        }
+        let facts = facts?;
         // Inserted first and compared only when the number is already there: a new invoice
         // (nearly all of them) then costs one statement, not a lookup and an insert.
         let insert = match &mut self.insert {
@@ -94,24 +96,22 @@ impl<'c> InvoiceWriter<'c> {
                  ON CONFLICT (number, kind) DO NOTHING",
             )?),
         };
-        let issue = SqlDate::new(inv.issue_date);
-        let due = inv.due_date.map(SqlDate::new);
         // What the `invoices_settle_insert` trigger writes, written with the row: a load
         // sets that trigger aside (`bulk::SetAside`), and otherwise it writes the same day.
-        let settled = (amount - prepaid <= 0).then_some(issue.as_str());
+        let settled = (facts.amount - facts.prepaid <= 0).then_some(facts.issue.as_str());
         let inserted = insert.execute(params![
             inv.number,
-            text::normalise_reference(&inv.number),
+            facts.number_key,
             inv.kind.as_str(),
             customer,
-            issue.as_str(),
-            due.as_ref().map(SqlDate::as_str),
-            amount,
+            facts.issue.as_str(),
+            facts.due.as_ref().map(SqlDate::as_str),
+            facts.amount,
             inv.currency.as_str(),
-            prepaid,
+            facts.prepaid,
             inv.disputed,
             inv.payment_reference,
-            inv.discount_percent.map(|d| d.to_string()),
+            facts.discount,
             import_id,
             settled,
         ])?;
@@ -119,7 +119,7 @@ impl<'c> InvoiceWriter<'c> {
             summary.invoices_inserted += 1;
             return Ok(());
         }
-        self.already_there(inv, customer, amount, summary)
+        self.already_there(inv, customer, facts.amount, summary)
     }
 
     /// The number was imported before: the same invoice again is a duplicate, another
@@ -170,6 +170,41 @@ impl<'c> InvoiceWriter<'c> {
             .hint("invoice numbers must be unique: correct the export, or issue a credit note"),
         ))
     }
+}
+
+/// What an invoice's row holds that is worked out from the invoice alone, or its refusal.
+pub struct InvoiceFacts {
+    number_key: String,
+    amount: i64,
+    prepaid: i64,
+    issue: SqlDate,
+    due: Option<SqlDate>,
+    discount: Option<String>,
+}
+
+/// The [`InvoiceFacts`] of `inv`, refused when an amount is not in whole minor units or the
+/// amount is negative.
+pub fn invoice_facts(inv: &NewInvoice) -> Result<InvoiceFacts, WriteError> {
+    let amount = minor(inv.amount, inv.currency, &inv.location, "amount")?;
+    let prepaid = minor(inv.prepaid, inv.currency, &inv.location, "prepaid")?;
+    if amount < 0 {
+        return Err(WriteError::Rejected(
+            ImportError::new(
+                inv.location.clone(),
+                format!("invoice {} has a negative amount", inv.number),
+            )
+            .field("amount")
+            .hint("write a credit note as its own document with a positive amount"),
+        ));
+    }
+    Ok(InvoiceFacts {
+        number_key: text::normalise_reference(&inv.number),
+        amount,
+        prepaid,
+        issue: SqlDate::new(inv.issue_date),
+        due: inv.due_date.map(SqlDate::new),
+        discount: inv.discount_percent.map(|d| d.to_string()),
+    })
 }
 
 fn kind_word(kind: InvoiceKind) -> &'static str {

@@ -3,6 +3,7 @@
 //! customer a later row introduces, and the indexes set aside for a large load.
 
 use super::bulk::{LoadPlan, SetAside};
+use super::invoice::{InvoiceFacts, invoice_facts};
 use super::{ImportSummary, ImportWriter, WriteError, upsert_customer};
 use crate::domain::model::{NewCustomer, NewInvoice};
 use crate::import::invoice_csv::InvoiceSink;
@@ -25,7 +26,7 @@ pub(super) struct InvoiceStream {
     customers: HashSet<String>,
     /// Invoices of a customer not known when they were read: a later row of the file may
     /// name the customer, as a whole reading of the file allowed.
-    waiting: Vec<NewInvoice>,
+    waiting: Vec<(NewInvoice, Result<InvoiceFacts, WriteError>)>,
     set_aside: Option<SetAside>,
 }
 
@@ -49,22 +50,33 @@ impl InvoiceSink for ImportWriter<'_> {
     }
 
     fn invoice(&mut self, invoice: NewInvoice) -> Result<(), WriteError> {
-        if !self.invoices.knows_customer(&invoice.customer_code)? {
-            self.stream.waiting.push(invoice);
-            return Ok(());
-        }
-        self.invoices
-            .insert(&invoice, self.import_id, &mut self.summary)
+        let facts = invoice_facts(&invoice);
+        self.invoice_with(invoice, facts)
     }
 }
 
 impl ImportWriter<'_> {
+    /// [`InvoiceSink::invoice`] with the row's facts worked out beforehand
+    /// ([`invoice_facts`], on the reader's thread).
+    pub fn invoice_with(
+        &mut self,
+        invoice: NewInvoice,
+        facts: Result<InvoiceFacts, WriteError>,
+    ) -> Result<(), WriteError> {
+        if !self.invoices.knows_customer(&invoice.customer_code)? {
+            self.stream.waiting.push((invoice, facts));
+            return Ok(());
+        }
+        self.invoices
+            .insert_with(&invoice, facts, self.import_id, &mut self.summary)
+    }
+
     /// The streamed invoices' last writes: those that waited for their customer (refused
     /// now if it never came), then the indexes set aside.
     pub(super) fn finish_invoices(&mut self) -> Result<(), WriteError> {
-        for invoice in std::mem::take(&mut self.stream.waiting) {
+        for (invoice, facts) in std::mem::take(&mut self.stream.waiting) {
             self.invoices
-                .insert(&invoice, self.import_id, &mut self.summary)?;
+                .insert_with(&invoice, facts, self.import_id, &mut self.summary)?;
         }
         if let Some(set_aside) = self.stream.set_aside.take() {
             set_aside.rebuild(self.tx)?;

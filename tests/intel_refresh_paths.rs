@@ -5,7 +5,7 @@
 //! fresh one, and the path taken is the one expected.
 
 mod refresh_support;
-use refresh_support::{actor, ingest_ok, shape, today, write_day_invoices};
+use refresh_support::{actor, assert_same_delays, ingest_ok, shape, today, write_day_invoices};
 
 use encours::config::Settings;
 use encours::demo::generate;
@@ -163,4 +163,95 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
     );
     let paths = refreshed(&store, &p, &mut g, "a payment undone");
     assert_eq!((paths.paid_read, paths.payers_read), (1, 1), "{paths:?}");
+}
+
+/// The forecast's delay table kept by `Live`: after a matching run the invoices newly paid
+/// are added to their customers' histories; a payment on an invoice paid in part before,
+/// and an undone payment, read the customer's history again. Each time the table equals
+/// the one read whole.
+#[test]
+fn the_kept_delay_table_adds_the_invoices_newly_paid() {
+    let settings = Settings::defaults();
+    let dunning = encours::policy::builtin();
+    let p = Params::new(&settings, &dunning, Language::En);
+    let months = settings.forecast_params().history_months;
+    let mut files = generate::build(7, 60, 3_000, today());
+    let mut store = Store::open_in_memory().unwrap();
+    let c = files.customers_csv.clone();
+    ingest_ok(&mut store, c.as_bytes(), "c.csv", &settings);
+    let f = files.invoices_csv.clone();
+    ingest_ok(&mut store, f.as_bytes(), "f.csv", &settings);
+    let last = files.statements.pop().expect("statements");
+    for (name, content) in &files.statements {
+        ingest_ok(&mut store, content.as_bytes(), name, &settings);
+    }
+    let mp = settings.matching.params();
+    matching::run_matching(&mut store, &mp, &actor()).unwrap();
+    let mut live = intel::Live::new(store.conn(), &p, today()).unwrap();
+    assert_same_delays(&mut live, store.conn(), &p, months, "the first read");
+
+    let refresh = |store: &Store, live: &mut intel::Live, what: &str| {
+        let done = live.refresh(store.conn(), &p, today()).unwrap();
+        assert!(
+            matches!(done, Refreshed::Customers(_)),
+            "after {what}: {done:?}"
+        );
+        assert_same_delays(live, store.conn(), &p, months, what);
+        let paths = live.gathered.last_refresh;
+        (paths.delays_added, paths.delays_read)
+    };
+
+    ingest_ok(&mut store, last.1.as_bytes(), &last.0, &settings);
+    matching::run_matching(&mut store, &mp, &actor()).unwrap();
+    let (added, read) = refresh(&store, &mut live, "a matching run");
+    assert!(added > 0, "added {added}, read {read}");
+
+    // The rest of an invoice paid in part before: its history is read again.
+    let (partial, rest): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT i.id, i.amount_minor - i.prepaid_minor - SUM(a.amount_minor)
+             FROM invoices i JOIN allocations a ON a.invoice_id = i.id AND a.undone_at IS NULL
+             WHERE i.settled_on IS NULL AND i.kind = 'invoice'
+             GROUP BY i.id ORDER BY i.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an invoice paid in part");
+    let pay = |store: &mut Store, invoice: i64, minor: i64| {
+        sql(
+            store,
+            &format!(
+                "INSERT INTO allocations (invoice_id, transaction_id, amount_minor, paid_on,
+                     rule, evidence, who, created_at)
+                 VALUES ({invoice}, (SELECT MAX(id) FROM bank_transactions), {minor},
+                         '2026-06-14', 'manual', 'test', 'tester', '2026-06-15T09:00:00')"
+            ),
+        )
+    };
+    pay(&mut store, partial, rest);
+    assert_eq!(refresh(&store, &mut live, "the rest paid"), (0, 1));
+
+    // An open invoice with no payment yet, paid whole: added.
+    let (fresh, amount): (i64, i64) = store
+        .conn()
+        .query_row(
+            "SELECT i.id, i.amount_minor - i.prepaid_minor FROM invoices i
+             WHERE i.settled_on IS NULL AND i.kind = 'invoice' AND i.due_date < '2026-06-01'
+               AND NOT EXISTS (SELECT 1 FROM allocations a WHERE a.invoice_id = i.id)
+             ORDER BY i.id LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("an unpaid invoice");
+    pay(&mut store, fresh, amount);
+    assert_eq!(refresh(&store, &mut live, "an invoice paid whole"), (1, 0));
+
+    // That payment undone: an update, read again.
+    sql(
+        &mut store,
+        "UPDATE allocations SET undone_at = '2026-06-15T10:00:00', undone_reason = 'test'
+         WHERE id = (SELECT MAX(id) FROM allocations)",
+    );
+    assert_eq!(refresh(&store, &mut live, "the payment undone"), (0, 1));
 }

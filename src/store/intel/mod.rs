@@ -13,6 +13,7 @@
 
 pub mod changes;
 pub mod customers;
+mod delays_kept;
 mod extend;
 pub mod figures;
 pub mod gather;

@@ -22,6 +22,10 @@ pub struct RefreshPaths {
     pub paid_kept: usize,
     pub paid_added: usize,
     pub paid_read: usize,
+    /// Set by `Live` when it keeps the forecast's delay table: customers whose newly paid
+    /// invoices were added to their delay history, customers whose history was read again.
+    pub delays_added: usize,
+    pub delays_read: usize,
 }
 
 /// What the paid history gives a bundle: kept through a refresh when the writes could not

@@ -74,6 +74,8 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
     assert!(paths.payers_added > 0, "{paths:?}");
     assert_eq!(paths.payers_read, 0, "{paths:?}");
     assert!(paths.paid_added > 0, "{paths:?}");
+    // Paid only: their sales history is kept.
+    assert!(paths.sales_kept > 0, "{paths:?}");
 
     // New invoices alone: the bundles are kept and extended with them, nothing read again.
     write_day_invoices(&mut store, &g, 3, Decimal::new(98_765, 2));
@@ -115,8 +117,13 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
     );
     let paths = refreshed(&store, &p, &mut g, "a payment from a new account");
     assert_eq!(
-        (paths.payers_added, paths.paid_added, paths.paid_read),
-        (1, 1, 0),
+        (
+            paths.payers_added,
+            paths.paid_added,
+            paths.paid_read,
+            paths.sales_kept
+        ),
+        (1, 1, 0, 1),
         "{paths:?}"
     );
     assert!(
@@ -162,7 +169,11 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
          WHERE id = (SELECT MAX(id) FROM allocations)",
     );
     let paths = refreshed(&store, &p, &mut g, "a payment undone");
-    assert_eq!((paths.paid_read, paths.payers_read), (1, 1), "{paths:?}");
+    assert_eq!(
+        (paths.paid_read, paths.payers_read, paths.sales_kept),
+        (1, 1, 0),
+        "{paths:?}"
+    );
 }
 
 /// The forecast's delay table kept by `Live`: after a matching run the invoices newly paid

@@ -9,10 +9,12 @@ use refresh_support::{actor, assert_same_delays, ingest_ok, shape, today, write_
 
 use encours::config::Settings;
 use encours::demo::generate;
-use encours::domain::model::InvoiceKind;
+use encours::domain::model::{InvoiceKind, NewInvoice};
+use encours::domain::money::Currency;
+use encours::import::ImportBatch;
 use encours::locale::Language;
 use encours::store::intel::{self, Gathered, Params, RefreshPaths, Refreshed};
-use encours::store::{Store, matching};
+use encours::store::{Store, import_writer, matching};
 use rust_decimal::Decimal;
 
 /// Refreshes `g`, checks it against a fresh gather and returns the paths the refresh took.
@@ -76,6 +78,8 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
     assert!(paths.paid_added > 0, "{paths:?}");
     // Paid only: their sales history is kept.
     assert!(paths.sales_kept > 0, "{paths:?}");
+    // And their open items, paid down by the new allocations.
+    assert!(paths.open_kept > 0, "{paths:?}");
 
     // New invoices alone: the bundles are kept and extended with them, nothing read again.
     write_day_invoices(&mut store, &g, 3, Decimal::new(98_765, 2));
@@ -121,9 +125,10 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
             paths.payers_added,
             paths.paid_added,
             paths.paid_read,
-            paths.sales_kept
+            paths.sales_kept,
+            paths.open_kept
         ),
-        (1, 1, 0, 1),
+        (1, 1, 0, 1, 1),
         "{paths:?}"
     );
     assert!(
@@ -159,7 +164,11 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
         ),
     );
     let paths = refreshed(&store, &p, &mut g, "a payment on a settled invoice");
-    assert_eq!((paths.paid_read, paths.paid_added), (1, 0), "{paths:?}");
+    assert_eq!(
+        (paths.paid_read, paths.paid_added, paths.open_kept),
+        (1, 0, 1),
+        "{paths:?}"
+    );
     assert!(g.bundles.contains_key(&customer));
 
     // An update (a payment undone) reads the customer whole, payer part included.
@@ -170,9 +179,65 @@ fn each_shortcut_of_the_refresh_gives_what_a_fresh_gather_gives() {
     );
     let paths = refreshed(&store, &p, &mut g, "a payment undone");
     assert_eq!(
-        (paths.paid_read, paths.payers_read, paths.sales_kept),
-        (1, 1, 0),
+        (
+            paths.paid_read,
+            paths.payers_read,
+            paths.sales_kept,
+            paths.open_kept
+        ),
+        (1, 1, 0, 0),
         "{paths:?}"
+    );
+
+    // A credit note issued (new invoice rows: extended), then set against an open invoice
+    // of the customer larger than it: the invoice is paid down, the credit note closed.
+    let (customer, code, invoice) = g
+        .bundles
+        .values()
+        .find_map(|b| {
+            let i = b
+                .open_items
+                .iter()
+                .find(|i| i.kind == InvoiceKind::Invoice && i.open > Decimal::new(20_000, 2))?;
+            Some((b.row.id, b.row.code.clone(), i.invoice_id))
+        })
+        .expect("an open invoice over 200");
+    let batch = ImportBatch {
+        invoices: vec![NewInvoice {
+            number: "CN-PATHS".into(),
+            kind: InvoiceKind::CreditNote,
+            customer_code: code,
+            issue_date: today() - chrono::Days::new(2),
+            due_date: Some(today() - chrono::Days::new(2)),
+            amount: Decimal::new(10_000, 2),
+            currency: Currency::EUR,
+            ..Default::default()
+        }],
+        ..Default::default()
+    };
+    store
+        .write(|tx| import_writer::write_batch(tx, &batch, "cn.csv", "sha-cn", &actor()))
+        .unwrap();
+    let paths = refreshed(&store, &p, &mut g, "a credit note");
+    assert_eq!(paths.invoices_added, 1, "{paths:?}");
+    sql(
+        &mut store,
+        &format!(
+            "INSERT INTO allocations (invoice_id, credit_note_id, amount_minor, paid_on, rule,
+                 evidence, who, created_at)
+             SELECT {invoice}, id, 10000, '2026-06-14', 'manual', 'test', 'tester',
+                    '2026-06-15T09:00:00'
+             FROM invoices WHERE number = 'CN-PATHS'"
+        ),
+    );
+    let paths = refreshed(&store, &p, &mut g, "a credit note set against an invoice");
+    assert_eq!((paths.open_kept, paths.paid_read), (1, 0), "{paths:?}");
+    assert!(
+        g.bundles[&customer]
+            .open_items
+            .iter()
+            .all(|i| i.kind == InvoiceKind::Invoice),
+        "the credit note is closed"
     );
 }
 

@@ -7,7 +7,8 @@ use super::history::{
     first_invoice_dates, for_each_customer_invoices, for_each_paid_invoice,
     for_each_paid_invoice_of, latest_ratings, newest_bank_date,
 };
-use super::paid_kept::{KeptPaid, KeptSales, RefreshPaths, kept_paid, kept_sales};
+use super::paid_down::kept_open;
+use super::paid_kept::{KeptParts, RefreshPaths, kept_paid, kept_sales};
 use super::payers::{BankFacts, PayerDirectory};
 use super::payers::{bank_facts, payer_directory};
 use super::state::{DunningState, load_states};
@@ -127,8 +128,7 @@ fn customer_bundles(
     as_of: NaiveDate,
     scope: Scope,
     rows: Vec<CustomerRow>,
-    mut kept: KeptPaid,
-    mut sales: KeptSales,
+    mut kept: KeptParts,
 ) -> StoreResult<BTreeMap<CustomerId, Bundle>> {
     let mut states = load_states(conn, as_of, scope, p.policy.rules.promise_grace_days)?;
     let mut first = first_invoice_dates(conn, as_of, scope)?;
@@ -171,26 +171,31 @@ fn customer_bundles(
         _ => vec![scope.only()],
     };
 
+    let mut add_item = |mut item: OpenItem| {
+        let Some(b) = bundles.get_mut(&item.customer_id) else {
+            return;
+        };
+        if b.state
+            .disputes
+            .iter()
+            .any(|d| d.invoice_id == item.invoice_id)
+            && !item.disputed
+        {
+            item.disputed = true;
+            b.disputed_by_row.push(item.invoice_id);
+        }
+        b.facts.exposure += item.open;
+        if item.kind == InvoiceKind::Invoice && item.due_date < as_of {
+            b.facts.overdue += item.open;
+        }
+        b.open_items.push(item);
+    };
     for only in &per_customer {
-        for_each_open_item(conn, as_of, p.default_terms_days, *only, |mut item| {
-            let Some(b) = bundles.get_mut(&item.customer_id) else {
-                return;
-            };
-            if b.state
-                .disputes
-                .iter()
-                .any(|d| d.invoice_id == item.invoice_id)
-                && !item.disputed
-            {
-                item.disputed = true;
-                b.disputed_by_row.push(item.invoice_id);
-            }
-            b.facts.exposure += item.open;
-            if item.kind == InvoiceKind::Invoice && item.due_date < as_of {
-                b.facts.overdue += item.open;
-            }
-            b.open_items.push(item);
-        })?;
+        if let Some(items) = only.and_then(|c| kept.open.remove(&c)) {
+            items.into_iter().for_each(&mut add_item);
+            continue;
+        }
+        for_each_open_item(conn, as_of, p.default_terms_days, *only, &mut add_item)?;
     }
 
     // One order whatever the query plan (one customer's index or the whole table's): the
@@ -215,7 +220,7 @@ fn customer_bundles(
     };
     let mut more: Vec<crate::domain::model::InvoiceId> = Vec::new();
     for only in &per_customer {
-        let kept_part = only.and_then(|c| kept.remove(&c).map(|k| (c, k)));
+        let kept_part = only.and_then(|c| kept.paid.remove(&c).map(|k| (c, k)));
         if let Some((c, (part, ids))) = kept_part {
             if let Some(b) = bundles.get_mut(&c) {
                 part.put(b);
@@ -244,7 +249,8 @@ fn customer_bundles(
         .unwrap_or(NaiveDate::MIN);
     // Only a recent invoice's number is ever shown (the largest of the recent window).
     for only in &per_customer {
-        if let Some((b, part)) = only.and_then(|c| Some((bundles.get_mut(&c)?, sales.remove(&c)?)))
+        if let Some((b, part)) =
+            only.and_then(|c| Some((bundles.get_mut(&c)?, kept.sales.remove(&c)?)))
         {
             part.put(b);
             continue;
@@ -281,15 +287,7 @@ pub fn gather(
     let rows = load_customers(conn, scope)?;
     let dir = payer_directory(conn, as_of, &rows, only)?;
     let globals = read_globals(conn, p, as_of, &dir)?;
-    let mut bundles = customer_bundles(
-        conn,
-        p,
-        as_of,
-        scope,
-        rows,
-        KeptPaid::new(),
-        KeptSales::new(),
-    )?;
+    let mut bundles = customer_bundles(conn, p, as_of, scope, rows, KeptParts::default())?;
     let _ = apply_globals(&mut bundles, &globals, &dir, p, as_of);
 
     let total_open = match only {
@@ -423,7 +421,14 @@ pub fn refresh_touched(
     let globals = read_globals(conn, p, as_of, dir)?;
     let sales = kept_sales(&changed, &g.bundles);
     paths.sales_kept = sales.len();
-    let fresh = customer_bundles(conn, p, as_of, scope, rows, kept, sales)?;
+    let open = kept_open(conn, as_of, &changed, &g.bundles)?;
+    paths.open_kept = open.len();
+    let kept = KeptParts {
+        paid: kept,
+        sales,
+        open,
+    };
+    let fresh = customer_bundles(conn, p, as_of, scope, rows, kept)?;
     for id in &ids {
         g.bundles.remove(id);
     }

@@ -21,6 +21,7 @@ mod history;
 mod kept;
 pub mod live;
 pub mod outcomes;
+mod paid_down;
 mod paid_kept;
 mod payers;
 pub mod queue;

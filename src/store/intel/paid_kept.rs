@@ -29,6 +29,8 @@ pub struct RefreshPaths {
     /// Customers only paid: their sales history (first invoice, median, largest recent)
     /// kept, not read again.
     pub sales_kept: usize,
+    /// Customers only paid: their open items kept, paid down by the new allocations.
+    pub open_kept: usize,
 }
 
 /// What the paid history gives a bundle: kept through a refresh when the writes could not
@@ -151,4 +153,12 @@ pub(super) fn kept_sales(
         .difference(&changed.written)
         .filter_map(|c| Some((*c, SalesPart::of(bundles.get(c)?))))
         .collect()
+}
+
+/// What a refresh keeps of the customers it reads again, per part of the bundle.
+#[derive(Default)]
+pub(super) struct KeptParts {
+    pub(super) paid: KeptPaid,
+    pub(super) sales: KeptSales,
+    pub(super) open: super::paid_down::KeptOpen,
 }

@@ -111,6 +111,7 @@ fn check_live(
         intel::figures::key_figures(conn, p, today()).unwrap(),
         "after {what}, the key figures from the kept state differ"
     );
+    refresh_support::assert_same_delays(live, conn, p, fp.history_months, what);
     let scenarios = [Scenario::expected(), Scenario::prudent()];
     let kept = forecast::forecast_inputs_live(conn, p, live, fp).unwrap();
     let full = forecast::forecast_inputs(conn, today(), p.default_terms_days, fp).unwrap();

@@ -173,6 +173,39 @@ pub fn customer_payment_history(
     Ok(h)
 }
 
+/// What the invoices of `ids` (a JSON array) add to `payment_history`, added to `table`:
+/// an incremental refresh adds the invoices whose first payments just came, whose part of
+/// the history was nothing before.
+pub fn add_payment_history_of(
+    conn: &Connection,
+    as_of: NaiveDate,
+    default_terms_days: u32,
+    history_months: u32,
+    ids: &str,
+    table: &mut DelayTable,
+) -> StoreResult<()> {
+    let sql = format!(
+        "SELECT customer_id, late, COUNT(*) FROM ({}) GROUP BY customer_id, late",
+        HISTORY_SQL.replace(
+            "WHERE i.settled_on > ?3 AND i.settled_on <= ?1",
+            "WHERE i.id IN (SELECT value FROM json_each(?4))
+               AND +i.settled_on > ?3 AND +i.settled_on <= ?1"
+        )
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut rows = stmt.query(params![
+        date_to_sql(as_of),
+        default_terms_days,
+        history_since(as_of, history_months),
+        ids
+    ])?;
+    while let Some(row) = rows.next()? {
+        let count: i64 = row.get(2)?;
+        table.add(row.get(0)?, row.get(1)?, count.max(0) as u64);
+    }
+    Ok(())
+}
+
 /// Every invoice fully paid on or before `as_of`, for the backtest (about 40 bytes each).
 pub fn paid_invoices(
     conn: &Connection,

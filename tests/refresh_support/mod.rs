@@ -67,3 +67,31 @@ pub fn write_day_invoices(store: &mut Store, g: &Gathered, customers: usize, amo
         .write(|tx| import_writer::write_batch(tx, &batch, "day.csv", "sha-day", &actor()))
         .unwrap();
 }
+
+/// The kept delay table of `live` equals the one read whole: every customer's histogram
+/// (those of the gather and any id up to the highest) and the portfolio's.
+pub fn assert_same_delays(
+    live: &mut encours::store::intel::Live,
+    conn: &rusqlite::Connection,
+    p: &encours::store::intel::Params,
+    months: u32,
+    what: &str,
+) {
+    let full =
+        encours::store::forecast::payment_history(conn, today(), p.default_terms_days, months)
+            .unwrap();
+    let top = live.gathered.bundles.keys().max().copied().unwrap_or(0);
+    let kept = live.delays(conn, p, months).unwrap();
+    assert_eq!(
+        kept.portfolio(),
+        full.portfolio(),
+        "after {what}, the kept portfolio delay history differs"
+    );
+    for c in 0..=top + 1 {
+        assert_eq!(
+            kept.customer(c),
+            full.customer(c),
+            "after {what}, the kept delay history of customer {c} differs"
+        );
+    }
+}

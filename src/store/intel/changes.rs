@@ -79,6 +79,9 @@ pub struct Changes {
     pub invoiced: BTreeSet<CustomerId>,
     pub others: BTreeSet<CustomerId>,
     pub invoices: Option<(i64, i64)>,
+    /// Customers named by any change but a new allocation: the others, only paid, keep
+    /// what is read from their invoice rows alone (the sales history).
+    pub written: BTreeSet<CustomerId>,
 }
 
 /// Tables read whole (in windows) at each refresh: a new row there changes no customer's
@@ -148,6 +151,9 @@ impl Marks {
                 if payer {
                     out.payers.insert(c);
                 }
+                if table != "allocations" {
+                    out.written.insert(c);
+                }
                 if table == "invoices" {
                     out.invoiced.insert(c);
                 } else {
@@ -179,6 +185,7 @@ impl Marks {
                 out.others.insert(c);
                 out.payers.insert(c);
                 out.whole.insert(c);
+                out.written.insert(c);
             }
         }
         Ok(Some(out))

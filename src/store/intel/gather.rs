@@ -5,9 +5,10 @@ use super::changes::Marks;
 use super::customers::{CustomerRow, load_customers};
 use super::history::{
     first_invoice_dates, for_each_customer_invoices, for_each_paid_invoice,
-    for_each_paid_invoice_of, newest_bank_date,
+    for_each_paid_invoice_of, latest_ratings, newest_bank_date,
 };
-use super::paid_kept::{KeptPaid, RefreshPaths, kept_paid};
+use super::paid_down::kept_open;
+use super::paid_kept::{KeptParts, RefreshPaths, kept_paid, kept_sales};
 use super::payers::{BankFacts, PayerDirectory};
 use super::payers::{bank_facts, payer_directory};
 use super::state::{DunningState, load_states};
@@ -16,13 +17,12 @@ use crate::domain::ageing::OpenItem;
 use crate::domain::dunning::queue::UnmatchedCredit;
 use crate::domain::figures::Lateness;
 use crate::domain::model::{CustomerId, InvoiceKind};
-use crate::domain::money::{Currency, from_minor};
 use crate::domain::signals::facts::{RatingFact, history_start};
 use crate::domain::signals::{CustomerFacts, PortfolioFacts};
 use crate::store::ageing::for_each_open_item;
-use crate::store::{StoreError, StoreResult, date_from_sql, date_to_sql};
+use crate::store::{StoreError, StoreResult};
 use chrono::{Duration, Months, NaiveDate};
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
@@ -128,7 +128,7 @@ fn customer_bundles(
     as_of: NaiveDate,
     scope: Scope,
     rows: Vec<CustomerRow>,
-    mut kept: KeptPaid,
+    mut kept: KeptParts,
 ) -> StoreResult<BTreeMap<CustomerId, Bundle>> {
     let mut states = load_states(conn, as_of, scope, p.policy.rules.promise_grace_days)?;
     let mut first = first_invoice_dates(conn, as_of, scope)?;
@@ -171,26 +171,31 @@ fn customer_bundles(
         _ => vec![scope.only()],
     };
 
+    let mut add_item = |mut item: OpenItem| {
+        let Some(b) = bundles.get_mut(&item.customer_id) else {
+            return;
+        };
+        if b.state
+            .disputes
+            .iter()
+            .any(|d| d.invoice_id == item.invoice_id)
+            && !item.disputed
+        {
+            item.disputed = true;
+            b.disputed_by_row.push(item.invoice_id);
+        }
+        b.facts.exposure += item.open;
+        if item.kind == InvoiceKind::Invoice && item.due_date < as_of {
+            b.facts.overdue += item.open;
+        }
+        b.open_items.push(item);
+    };
     for only in &per_customer {
-        for_each_open_item(conn, as_of, p.default_terms_days, *only, |mut item| {
-            let Some(b) = bundles.get_mut(&item.customer_id) else {
-                return;
-            };
-            if b.state
-                .disputes
-                .iter()
-                .any(|d| d.invoice_id == item.invoice_id)
-                && !item.disputed
-            {
-                item.disputed = true;
-                b.disputed_by_row.push(item.invoice_id);
-            }
-            b.facts.exposure += item.open;
-            if item.kind == InvoiceKind::Invoice && item.due_date < as_of {
-                b.facts.overdue += item.open;
-            }
-            b.open_items.push(item);
-        })?;
+        if let Some(items) = only.and_then(|c| kept.open.remove(&c)) {
+            items.into_iter().for_each(&mut add_item);
+            continue;
+        }
+        for_each_open_item(conn, as_of, p.default_terms_days, *only, &mut add_item)?;
     }
 
     // One order whatever the query plan (one customer's index or the whole table's): the
@@ -215,7 +220,7 @@ fn customer_bundles(
     };
     let mut more: Vec<crate::domain::model::InvoiceId> = Vec::new();
     for only in &per_customer {
-        let kept_part = only.and_then(|c| kept.remove(&c).map(|k| (c, k)));
+        let kept_part = only.and_then(|c| kept.paid.remove(&c).map(|k| (c, k)));
         if let Some((c, (part, ids))) = kept_part {
             if let Some(b) = bundles.get_mut(&c) {
                 part.put(b);
@@ -244,6 +249,12 @@ fn customer_bundles(
         .unwrap_or(NaiveDate::MIN);
     // Only a recent invoice's number is ever shown (the largest of the recent window).
     for only in &per_customer {
+        if let Some((b, part)) =
+            only.and_then(|c| Some((bundles.get_mut(&c)?, kept.sales.remove(&c)?)))
+        {
+            part.put(b);
+            continue;
+        }
         for_each_customer_invoices(
             conn,
             from,
@@ -276,7 +287,7 @@ pub fn gather(
     let rows = load_customers(conn, scope)?;
     let dir = payer_directory(conn, as_of, &rows, only)?;
     let globals = read_globals(conn, p, as_of, &dir)?;
-    let mut bundles = customer_bundles(conn, p, as_of, scope, rows, KeptPaid::new())?;
+    let mut bundles = customer_bundles(conn, p, as_of, scope, rows, KeptParts::default())?;
     let _ = apply_globals(&mut bundles, &globals, &dir, p, as_of);
 
     let total_open = match only {
@@ -408,6 +419,15 @@ pub fn refresh_touched(
     paths.paid_kept = kept.len() - paths.paid_added;
     paths.paid_read = ids.len() - kept.len();
     let globals = read_globals(conn, p, as_of, dir)?;
+    let sales = kept_sales(&changed, &g.bundles);
+    paths.sales_kept = sales.len();
+    let open = kept_open(conn, as_of, &changed, &g.bundles)?;
+    paths.open_kept = open.len();
+    let kept = KeptParts {
+        paid: kept,
+        sales,
+        open,
+    };
     let fresh = customer_bundles(conn, p, as_of, scope, rows, kept)?;
     for id in &ids {
         g.bundles.remove(id);
@@ -439,56 +459,4 @@ pub fn gather_marked(
     let mut g = gather(conn, p, as_of, None)?;
     g.marks = Some(marks);
     Ok(g)
-}
-
-/// Per SIREN: the latest rating on or before `as_of`, keeping the latest insurer limit
-/// given and any insolvency notice of the last `max_age_days` (a newer grade from another
-/// source must not hide an insolvency).
-fn latest_ratings(
-    conn: &Connection,
-    as_of: NaiveDate,
-    max_age_days: u32,
-) -> StoreResult<HashMap<String, RatingFact>> {
-    let oldest = as_of - Duration::days(i64::from(max_age_days));
-    let mut stmt = conn.prepare_cached(
-        "SELECT siren, date, source, grade, score, insurer_limit_minor, insolvency, note
-         FROM external_ratings WHERE date <= ?1 AND date >= ?2 ORDER BY siren, date, id",
-    )?;
-    let mut rows = stmt.query(params![date_to_sql(as_of), date_to_sql(oldest)])?;
-    let mut out: HashMap<String, RatingFact> = HashMap::new();
-    while let Some(r) = rows.next()? {
-        let siren: String = r.get(0)?;
-        let fact = RatingFact {
-            date: date_from_sql(&r.get::<_, String>(1)?)?,
-            source: r.get(2)?,
-            grade: r.get(3)?,
-            score: r.get::<_, Option<i64>>(4)?.map(|s| s.clamp(0, 100) as u8),
-            insurer_limit: r
-                .get::<_, Option<i64>>(5)?
-                .map(|m| from_minor(m, Currency::EUR)),
-            insolvency: r.get(6)?,
-            note: r.get(7)?,
-        };
-        match out.get_mut(siren.trim()) {
-            Some(prev) => {
-                let insolvency = prev.insolvency || fact.insolvency;
-                let limit = fact.insurer_limit.or(prev.insurer_limit);
-                let note = if fact.insolvency || !prev.insolvency {
-                    fact.note.clone()
-                } else {
-                    prev.note.clone()
-                };
-                *prev = RatingFact {
-                    insolvency,
-                    insurer_limit: limit,
-                    note,
-                    ..fact
-                };
-            }
-            None => {
-                out.insert(siren.trim().to_string(), fact);
-            }
-        }
-    }
-    Ok(out)
 }

@@ -5,9 +5,10 @@ use crate::domain::dunning::outcome::Payment;
 use crate::domain::model::CustomerId;
 use crate::domain::money::{Currency, from_minor};
 use crate::domain::signals::PaidInvoice;
+use crate::domain::signals::facts::RatingFact;
 use crate::store::bank_sums::BankLines;
 use crate::store::{StoreResult, date_from_sql, date_to_sql};
-use chrono::NaiveDate;
+use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, OptionalExtension, params};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
@@ -339,4 +340,56 @@ pub fn payables_due(
         total += from_minor(r.get(1)?, currency);
     }
     Ok(total)
+}
+
+/// Per SIREN: the latest rating on or before `as_of`, keeping the latest insurer limit
+/// given and any insolvency notice of the last `max_age_days` (a newer grade from another
+/// source must not hide an insolvency).
+pub(super) fn latest_ratings(
+    conn: &Connection,
+    as_of: NaiveDate,
+    max_age_days: u32,
+) -> StoreResult<HashMap<String, RatingFact>> {
+    let oldest = as_of - Duration::days(i64::from(max_age_days));
+    let mut stmt = conn.prepare_cached(
+        "SELECT siren, date, source, grade, score, insurer_limit_minor, insolvency, note
+         FROM external_ratings WHERE date <= ?1 AND date >= ?2 ORDER BY siren, date, id",
+    )?;
+    let mut rows = stmt.query(params![date_to_sql(as_of), date_to_sql(oldest)])?;
+    let mut out: HashMap<String, RatingFact> = HashMap::new();
+    while let Some(r) = rows.next()? {
+        let siren: String = r.get(0)?;
+        let fact = RatingFact {
+            date: date_from_sql(&r.get::<_, String>(1)?)?,
+            source: r.get(2)?,
+            grade: r.get(3)?,
+            score: r.get::<_, Option<i64>>(4)?.map(|s| s.clamp(0, 100) as u8),
+            insurer_limit: r
+                .get::<_, Option<i64>>(5)?
+                .map(|m| from_minor(m, Currency::EUR)),
+            insolvency: r.get(6)?,
+            note: r.get(7)?,
+        };
+        match out.get_mut(siren.trim()) {
+            Some(prev) => {
+                let insolvency = prev.insolvency || fact.insolvency;
+                let limit = fact.insurer_limit.or(prev.insurer_limit);
+                let note = if fact.insolvency || !prev.insolvency {
+                    fact.note.clone()
+                } else {
+                    prev.note.clone()
+                };
+                *prev = RatingFact {
+                    insolvency,
+                    insurer_limit: limit,
+                    note,
+                    ..fact
+                };
+            }
+            None => {
+                out.insert(siren.trim().to_string(), fact);
+            }
+        }
+    }
+    Ok(out)
 }

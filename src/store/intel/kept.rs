@@ -6,16 +6,17 @@
 //! - sales per day over the countback and CEI windows, with the invoice id they were read
 //!   to: new invoices are added from the ids above it (rows are never updated in these
 //!   columns by the program; an update logged in `intel_dirty` reads them whole again);
-//! - the forecast's delay table, per customer, read on the first forecast.
+//! - the forecast's delay table, per customer, read on the first forecast and extended with
+//!   the invoices newly paid (`delays_kept`).
 
 use super::Params;
+use super::delays_kept::{DelayPaths, KeptDelays};
 use super::figures::sales_window;
 use super::history::daily_sales;
 use crate::domain::forecast::DelayTable;
 use crate::domain::model::CustomerId;
 use crate::domain::money::{Currency, from_minor};
 use crate::store::ageing::for_each_open_item;
-use crate::store::forecast::{customer_payment_history, payment_history};
 use crate::store::{StoreResult, date_from_sql, date_to_sql};
 use chrono::{Duration, NaiveDate};
 use rusqlite::{Connection, params};
@@ -35,19 +36,21 @@ pub(crate) struct Kept {
     /// Where the data stood when `opening` and `daily` were read: the customers written
     /// since are found from these.
     read_to: KeptMarks,
-    /// The forecast's history window in months and the table read over it.
-    delays: Option<(u32, DelayTable)>,
+    /// The forecast's delay table, with its own marks.
+    delays: Option<KeptDelays>,
+    /// How the last refresh brought the delay table up to date (tests pin the paths).
+    pub(super) delay_paths: DelayPaths,
 }
 
 /// The highest invoice and allocation ids and change-log sequence number.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct KeptMarks {
-    invoice: i64,
-    allocation: i64,
-    seq: i64,
+pub(super) struct KeptMarks {
+    pub(super) invoice: i64,
+    pub(super) allocation: i64,
+    pub(super) seq: i64,
 }
 
-fn kept_marks(conn: &Connection) -> StoreResult<KeptMarks> {
+pub(super) fn kept_marks(conn: &Connection) -> StoreResult<KeptMarks> {
     Ok(conn
         .prepare_cached(
             "SELECT (SELECT COALESCE(MAX(id), 0) FROM invoices),
@@ -63,20 +66,16 @@ fn kept_marks(conn: &Connection) -> StoreResult<KeptMarks> {
         })?)
 }
 
-/// The customers whose opening receivables or payment history the writes between two
-/// marks may have moved.
+/// The customers whose opening receivables the writes between two marks may have moved.
 #[derive(Debug, Default)]
 struct Moved {
     opening: BTreeSet<CustomerId>,
-    delays: BTreeSet<CustomerId>,
 }
 
 /// The opening at `cei_start` sums each customer's invoices issued by then less their
 /// allocations paid by then: only a new invoice issued by then, a new allocation paid by
-/// then or an update (logged in `intel_dirty`) moves it. The payment history counts
-/// invoices settled through allocations (a new invoice settles only with a new allocation:
-/// one fully prepaid is never counted): only a new allocation or an update moves it.
-/// None: a row was deleted, everything is read again.
+/// then or an update (logged in `intel_dirty`) moves it. None: a row was deleted,
+/// everything is read again.
 fn moved_since(
     conn: &Connection,
     from: KeptMarks,
@@ -98,7 +97,6 @@ fn moved_since(
                 return Ok(None);
             }
             out.opening.insert(c);
-            out.delays.insert(c);
         }
     }
     if to.invoice > from.invoice {
@@ -124,7 +122,6 @@ fn moved_since(
         let mut rows = stmt.query(params![from.allocation, to.allocation, start])?;
         while let Some(r) = rows.next()? {
             let c: CustomerId = r.get(0)?;
-            out.delays.insert(c);
             if r.get::<_, bool>(1)? {
                 out.opening.insert(c);
             }
@@ -156,6 +153,7 @@ impl Kept {
             sales_from,
             read_to,
             delays: None,
+            delay_paths: DelayPaths::default(),
         })
     }
 
@@ -171,6 +169,7 @@ impl Kept {
             *self = Kept::read(conn, p, g)?;
             return Ok(());
         }
+        self.delay_paths = DelayPaths::default();
         let tx = conn.unchecked_transaction()?;
         let now = kept_marks(&tx)?;
         if now == self.read_to {
@@ -219,13 +218,10 @@ impl Kept {
                     .or_insert(Decimal::ZERO) += from_minor(r.get(2)?, currency);
             }
         }
-        if let Some((months, table)) = &mut self.delays {
-            for c in &moved.delays {
-                let h =
-                    customer_payment_history(&tx, self.as_of, p.default_terms_days, *months, *c)?;
-                table.set_customer(*c, h);
-            }
-        }
+        self.delay_paths = match &mut self.delays {
+            Some(d) => d.refresh(&tx, self.as_of, p.default_terms_days, now)?,
+            None => DelayPaths::default(),
+        };
         drop(tx);
         self.read_to = now;
         Ok(())
@@ -243,10 +239,10 @@ impl Kept {
         p: &Params,
         history_months: u32,
     ) -> StoreResult<&DelayTable> {
-        let table = match self.delays.take() {
-            Some((m, t)) if m == history_months => t,
-            _ => payment_history(conn, self.as_of, p.default_terms_days, history_months)?,
+        let kept = match self.delays.take() {
+            Some(d) if d.months == history_months => d,
+            _ => KeptDelays::read(conn, self.as_of, p.default_terms_days, history_months)?,
         };
-        Ok(&self.delays.insert((history_months, table)).1)
+        Ok(&self.delays.insert(kept).table)
     }
 }

@@ -142,6 +142,8 @@ impl Live {
 
         if let Some(k) = &mut self.kept {
             k.refresh(conn, p, &self.gathered)?;
+            self.gathered.last_refresh.delays_added = k.delay_paths.added;
+            self.gathered.last_refresh.delays_read = k.delay_paths.read;
         }
         Ok(done)
     }

@@ -13,6 +13,7 @@
 
 pub mod changes;
 pub mod customers;
+mod delays_kept;
 mod extend;
 pub mod figures;
 pub mod gather;
@@ -20,6 +21,7 @@ mod history;
 mod kept;
 pub mod live;
 pub mod outcomes;
+mod paid_down;
 mod paid_kept;
 mod payers;
 pub mod queue;

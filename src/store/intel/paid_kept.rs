@@ -22,6 +22,15 @@ pub struct RefreshPaths {
     pub paid_kept: usize,
     pub paid_added: usize,
     pub paid_read: usize,
+    /// Set by `Live` when it keeps the forecast's delay table: customers whose newly paid
+    /// invoices were added to their delay history, customers whose history was read again.
+    pub delays_added: usize,
+    pub delays_read: usize,
+    /// Customers only paid: their sales history (first invoice, median, largest recent)
+    /// kept, not read again.
+    pub sales_kept: usize,
+    /// Customers only paid: their open items kept, paid down by the new allocations.
+    pub open_kept: usize,
 }
 
 /// What the paid history gives a bundle: kept through a refresh when the writes could not
@@ -101,4 +110,55 @@ pub(super) fn kept_paid(
         }
     }
     Ok(out)
+}
+
+/// What a bundle reads from the customer's invoice rows alone (no allocation): kept
+/// through a refresh for a customer whose only change is new allocations.
+#[derive(Debug, Clone)]
+pub(super) struct SalesPart {
+    first_invoice: Option<chrono::NaiveDate>,
+    history_invoices: u32,
+    median_invoice: Option<rust_decimal::Decimal>,
+    largest_recent: Option<crate::domain::signals::facts::RecentInvoice>,
+}
+
+impl SalesPart {
+    pub(super) fn of(b: &Bundle) -> SalesPart {
+        SalesPart {
+            first_invoice: b.facts.first_invoice,
+            history_invoices: b.facts.history_invoices,
+            median_invoice: b.facts.median_invoice,
+            largest_recent: b.facts.largest_recent.clone(),
+        }
+    }
+
+    pub(super) fn put(self, b: &mut Bundle) {
+        b.facts.first_invoice = self.first_invoice;
+        b.facts.history_invoices = self.history_invoices;
+        b.facts.median_invoice = self.median_invoice;
+        b.facts.largest_recent = self.largest_recent;
+    }
+}
+
+pub(super) type KeptSales = HashMap<CustomerId, SalesPart>;
+
+/// The sales parts kept for the customers read again whose only change is new
+/// allocations (none of their invoice rows was written).
+pub(super) fn kept_sales(
+    changed: &super::changes::Changes,
+    bundles: &BTreeMap<CustomerId, Bundle>,
+) -> KeptSales {
+    changed
+        .customers
+        .difference(&changed.written)
+        .filter_map(|c| Some((*c, SalesPart::of(bundles.get(c)?))))
+        .collect()
+}
+
+/// What a refresh keeps of the customers it reads again, per part of the bundle.
+#[derive(Default)]
+pub(super) struct KeptParts {
+    pub(super) paid: KeptPaid,
+    pub(super) sales: KeptSales,
+    pub(super) open: super::paid_down::KeptOpen,
 }

@@ -33,9 +33,11 @@
 //!   again, the payer accounts gain the new allocations' payers and the paid history is kept
 //!   or added to when the writes cannot have changed it, `store::intel::paid_kept`; a
 //!   customer only invoiced keeps its bundle, extended with the new rows,
-//!   `store::intel::extend`); their assessments, queue lines (and call scripts) are redone
+//!   `store::intel::extend`; a customer only paid keeps its sales history and its open
+//!   items, paid down by the new allocations, `store::intel::paid_down`); their assessments, queue lines (and call scripts) are redone
 //!   for them only (`store::intel::live`), the key figures' and forecast's own reads for the
-//!   customers the new rows can move (`store::intel::kept`); the bank
+//!   customers the new rows can move (`store::intel::kept`; the forecast's delay table gains
+//!   the invoices newly paid, `store::intel::delays_kept`); the bank
 //!   lines since each balance (net cash, forecast opening) come from sums per account and
 //!   day it keeps, added to from the newest bank-line id (`store::bank_sums`). Bank lines
 //!   are read by day through their date-first unique key, without a date index

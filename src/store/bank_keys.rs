@@ -42,3 +42,26 @@ WHERE typeof(natural_key) <> 'blob';
 DROP INDEX bank_transactions_date;
 CREATE INDEX bank_transactions_reversed ON bank_transactions(booking_date) WHERE reversal = 1;
 "#;
+
+/// The booking day of the newest bank line on or before `as_of`, over all accounts: each
+/// account's newest is the last of its key range below the day after.
+pub fn newest_booking_day(
+    conn: &rusqlite::Connection,
+    as_of: chrono::NaiveDate,
+) -> super::StoreResult<Option<chrono::NaiveDate>> {
+    use rusqlite::OptionalExtension;
+    let newest: Option<String> = conn
+        .prepare_cached(
+            "SELECT MAX((SELECT t.booking_date FROM bank_transactions t
+                         WHERE t.account_id = a.id
+                           AND t.natural_key < unhex(printf('%08x',
+                                   CAST(julianday(?1) AS INTEGER) + 1))
+                           AND t.booking_date <= ?1
+                         ORDER BY t.natural_key DESC LIMIT 1))
+             FROM bank_accounts a",
+        )?
+        .query_row([super::date_to_sql(as_of)], |r| r.get(0))
+        .optional()?
+        .flatten();
+    newest.map(|d| super::date_from_sql(&d)).transpose()
+}

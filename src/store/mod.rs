@@ -6,7 +6,7 @@
 
 pub mod ageing;
 pub mod backup;
-mod bank_keys;
+pub mod bank_keys;
 pub mod bank_sums;
 pub mod claims;
 pub mod events;

@@ -10,9 +10,9 @@ use crate::domain::figures;
 use crate::store::ageing::ageing_report;
 use crate::store::bank_sums::BankLines;
 use crate::store::intel::figures as figures_store;
-use crate::store::{date_from_sql, date_to_sql};
+
 use chrono::NaiveDate;
-use rusqlite::{Connection, OptionalExtension};
+use rusqlite::Connection;
 use rust_decimal::Decimal;
 
 const TOP_OVERDUE: usize = 10;
@@ -24,21 +24,7 @@ fn bank_data_as_of(
     closing: Option<NaiveDate>,
     as_of: NaiveDate,
 ) -> SourceResult<Option<NaiveDate>> {
-    // Each account's newest line is the last of its key range (see `store::bank_keys`).
-    let booked: Option<String> = conn
-        .prepare_cached(
-            "SELECT MAX((SELECT t.booking_date FROM bank_transactions t
-                         WHERE t.account_id = a.id
-                           AND t.natural_key < unhex(printf('%08x',
-                                   CAST(julianday(?1) AS INTEGER) + 1))
-                           AND t.booking_date <= ?1
-                         ORDER BY t.natural_key DESC LIMIT 1))
-             FROM bank_accounts a",
-        )?
-        .query_row([date_to_sql(as_of)], |r| r.get(0))
-        .optional()?
-        .flatten();
-    let booked = booked.map(|b| date_from_sql(&b)).transpose()?;
+    let booked = crate::store::bank_keys::newest_booking_day(conn, as_of)?;
     Ok(closing.max(booked))
 }
 

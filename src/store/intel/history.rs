@@ -9,7 +9,7 @@ use crate::domain::signals::facts::RatingFact;
 use crate::store::bank_sums::BankLines;
 use crate::store::{StoreResult, date_from_sql, date_to_sql};
 use chrono::{Duration, NaiveDate};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, params};
 use rust_decimal::Decimal;
 use std::collections::{BTreeMap, HashMap};
 
@@ -271,27 +271,13 @@ pub fn sum_between(
 }
 
 /// The newest date the bank data speaks of: a booking or a balance, on or before `as_of`.
-/// Each account's newest line is the last of its key range (see `store::bank_keys`).
 pub fn newest_bank_date(conn: &Connection, as_of: NaiveDate) -> StoreResult<Option<NaiveDate>> {
-    let day = date_to_sql(as_of);
-    let newest: Option<String> = conn
-        .query_row(
-            "SELECT MAX(d) FROM (
-                SELECT MAX((SELECT t.booking_date FROM bank_transactions t
-                            WHERE t.account_id = a.id
-                              AND t.natural_key < unhex(printf('%08x',
-                                      CAST(julianday(?1) AS INTEGER) + 1))
-                              AND t.booking_date <= ?1
-                            ORDER BY t.natural_key DESC LIMIT 1)) AS d
-                FROM bank_accounts a
-                UNION ALL
-                SELECT MAX(date) FROM bank_balances WHERE date <= ?1)",
-            [&day],
-            |r| r.get(0),
-        )
-        .optional()?
-        .flatten();
-    newest.map(|s| date_from_sql(&s)).transpose()
+    let booked = crate::store::bank_keys::newest_booking_day(conn, as_of)?;
+    let balance: Option<String> = conn
+        .prepare_cached("SELECT MAX(date) FROM bank_balances WHERE date <= ?1")?
+        .query_row([date_to_sql(as_of)], |r| r.get(0))?;
+    let balance = balance.map(|d| date_from_sql(&d)).transpose()?;
+    Ok(booked.max(balance))
 }
 
 /// Each account's latest closing balance on or before `as_of`, plus what was booked after

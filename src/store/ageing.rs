@@ -280,6 +280,28 @@ pub fn customer_names(conn: &Connection) -> StoreResult<HashMap<CustomerId, (Str
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Every customer's code and name in id order (the table's own order), each taken once by
+/// the report: a hash map of 20,000 names cost a tenth of the report to build and empty.
+struct NamesById(Vec<(CustomerId, String, String)>);
+
+impl NamesById {
+    fn read(conn: &Connection) -> StoreResult<NamesById> {
+        let mut stmt = conn.prepare_cached("SELECT id, code, name FROM customers ORDER BY id")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        Ok(NamesById(rows.collect::<Result<_, _>>()?))
+    }
+
+    fn take(&mut self, id: CustomerId) -> (String, String) {
+        match self.0.binary_search_by_key(&id, |c| c.0) {
+            Ok(at) => {
+                let (_, code, name) = &mut self.0[at];
+                (std::mem::take(code), std::mem::take(name))
+            }
+            Err(_) => Default::default(),
+        }
+    }
+}
+
 /// The aged receivables on `as_of`: the same open items as [`for_each_open_item`], read
 /// with the report's columns only and summed in integer minor units ([`MinorAgeing`]).
 pub fn ageing_report(
@@ -305,6 +327,6 @@ pub fn ageing_report(
             reader.age(row, &mut acc)?;
         }
     }
-    let mut names = customer_names(conn)?;
-    Ok(acc.finish(|id| names.remove(&id).unwrap_or_default()))
+    let mut names = NamesById::read(conn)?;
+    Ok(acc.finish(|id| names.take(id)))
 }

@@ -77,13 +77,13 @@ pub fn order_rows(view: &ReceivablesView, state: &ReceivablesState) -> Vec<usize
     rows.sort_by(|(ia, fa), (ib, fb)| {
         let (a, b) = (&rows_of[*ia], &rows_of[*ib]);
         let natural = match state.sort {
-            SortKey::Overdue => b.overdue.cmp(&a.overdue).then(b.open.cmp(&a.open)),
+            SortKey::Overdue => b.overdue.cmp(&a.overdue).then_with(|| b.open.cmp(&a.open)),
             SortKey::Open => b.open.cmp(&a.open),
             SortKey::OldestLate => b.oldest_days_late.cmp(&a.oldest_days_late),
             SortKey::Name => fa.cmp(fb),
             SortKey::Code => a.code.cmp(&b.code),
         }
-        .then(a.customer_id.cmp(&b.customer_id));
+        .then_with(|| a.customer_id.cmp(&b.customer_id));
         if state.reversed {
             natural.reverse()
         } else {

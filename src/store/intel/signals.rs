@@ -33,9 +33,9 @@ pub(super) fn sort_assessments(out: &mut [Assessment]) {
     out.sort_by(|a, b| {
         b.score
             .cmp(&a.score)
-            .then(b.exposure.cmp(&a.exposure))
-            .then(a.name.cmp(&b.name))
-            .then(a.customer_id.cmp(&b.customer_id))
+            .then_with(|| b.exposure.cmp(&a.exposure))
+            .then_with(|| a.name.cmp(&b.name))
+            .then_with(|| a.customer_id.cmp(&b.customer_id))
     });
 }
 

@@ -69,7 +69,11 @@ pub fn customer_view(
     let mut claim = Claim::default();
     let mut items = Vec::new();
     let mut sorted = b.open_items.clone();
-    sorted.sort_by(|x, y| x.due_date.cmp(&y.due_date).then(x.number.cmp(&y.number)));
+    sorted.sort_by(|x, y| {
+        x.due_date
+            .cmp(&y.due_date)
+            .then_with(|| x.number.cmp(&y.number))
+    });
     for item in sorted {
         acc.add(&item);
         let days_late = (as_of - item.due_date).num_days();

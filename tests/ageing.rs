@@ -5,7 +5,7 @@ use encours::domain::ageing::Buckets;
 use encours::domain::model::{InvoiceKind, NewCustomer, NewInvoice};
 use encours::domain::money::Currency;
 use encours::import::{Format, ImportBatch};
-use encours::store::ageing::ageing_report;
+use encours::store::ageing::{ageing_report, for_each_open_item, total_open};
 use encours::store::import_writer::write_batch;
 use encours::store::{Actor, Store};
 use rust_decimal::Decimal;
@@ -117,6 +117,11 @@ fn ageing_matches_hand_computed_figures() {
     // Largest overdue first.
     assert_eq!(report.customers[0].code, "ALPHA");
 
+    assert_eq!(
+        total_open(store.conn(), d(2026, 3, 31)).unwrap(),
+        dec!(4150)
+    );
+
     // Looking back: on 2026-01-31 only what was issued by then, aged as of then.
     let earlier = ageing_report(store.conn(), d(2026, 1, 31), Buckets::default(), 30).unwrap();
     // A3 due 01-20 → 11 days (1-30); B2 due 2025-12-16 → 46 days (31-60).
@@ -124,6 +129,53 @@ fn ageing_matches_hand_computed_figures() {
         earlier.total.buckets,
         [dec!(0), dec!(300), dec!(400), dec!(0), dec!(0)]
     );
+}
+
+/// Items in several currencies are summed one by one, as their amounts add up; each
+/// currency alone is summed by SQLite. Both give what the items give.
+#[test]
+fn the_total_open_adds_each_items_amount_whatever_the_currencies() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut batch = ImportBatch::new(Format::InvoiceCsv);
+    batch.customers.push(NewCustomer {
+        code: "ALPHA".into(),
+        name: "ALPHA SARL".into(),
+        ..Default::default()
+    });
+    let jpy = Currency::parse("JPY").unwrap();
+    batch.invoices = vec![
+        inv("E1", "ALPHA", d(2026, 3, 1), None, dec!(100.25)),
+        NewInvoice {
+            kind: InvoiceKind::CreditNote,
+            ..inv("EC1", "ALPHA", d(2026, 3, 2), None, dec!(20.05))
+        },
+        NewInvoice {
+            currency: jpy,
+            ..inv("J1", "ALPHA", d(2026, 3, 3), None, dec!(5000))
+        },
+    ];
+    let actor = Actor::new("t", d(2026, 3, 31).and_hms_opt(8, 0, 0).unwrap());
+    store
+        .write(|tx| write_batch(tx, &batch, "f.csv", "sha", &actor))
+        .unwrap();
+    let items_sum = |on: NaiveDate| {
+        let mut sum = Decimal::ZERO;
+        for_each_open_item(store.conn(), on, 30, None, |i| sum += i.open).unwrap();
+        sum
+    };
+    for (on, expected) in [
+        (d(2026, 3, 1), dec!(100.25)),
+        (d(2026, 3, 2), dec!(80.20)),
+        (d(2026, 3, 31), dec!(5080.20)),
+        (d(2026, 2, 1), dec!(0)),
+    ] {
+        assert_eq!(items_sum(on), expected, "items on {on}");
+        assert_eq!(
+            total_open(store.conn(), on).unwrap(),
+            expected,
+            "total on {on}"
+        );
+    }
 }
 
 mod settled {
@@ -299,6 +351,11 @@ mod settled {
                     open_on(store, probe) * dec!(100),
                     Decimal::from(expected),
                     "open on {probe}"
+                );
+                assert_eq!(
+                    super::total_open(store.conn(), probe).unwrap() * dec!(100),
+                    Decimal::from(expected),
+                    "total open on {probe}"
                 );
             }
         }

@@ -23,7 +23,6 @@ use crate::store::ageing::for_each_open_item;
 use crate::store::{StoreError, StoreResult};
 use chrono::{Duration, Months, NaiveDate};
 use rusqlite::Connection;
-use rust_decimal::Decimal;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 #[derive(Debug, Clone)]
@@ -293,13 +292,7 @@ pub fn gather(
     let total_open = match only {
         // Every customer is here: the portfolio is the sum of their exposures.
         None => bundles.values().map(|b| b.facts.exposure).sum(),
-        Some(_) => {
-            let mut total = Decimal::ZERO;
-            for_each_open_item(conn, as_of, p.default_terms_days, None, |item| {
-                total += item.open;
-            })?;
-            total
-        }
+        Some(_) => crate::store::ageing::total_open(conn, as_of)?,
     };
     let mut lateness = Lateness::default();
     for b in bundles.values() {

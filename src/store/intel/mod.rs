@@ -103,11 +103,14 @@ impl Scope<'_> {
         }
     }
 
-    /// The condition on `col` with the scope bound as parameter `?n`.
+    /// The condition on `col` with the scope bound as parameter `?n`. One customer gets a
+    /// plain equality: with `?n IS NULL OR col = ?n` for every scope, SQLite could not use
+    /// an index on `col` and read the whole table for one customer.
     pub fn filter(&self, col: &str, n: usize) -> String {
         match self {
             Scope::Set(_) => format!("{col} IN (SELECT value FROM json_each(?{n}))"),
-            _ => format!("(?{n} IS NULL OR {col} = ?{n})"),
+            Scope::One(_) => format!("{col} = ?{n}"),
+            Scope::All => format!("?{n} IS NULL"),
         }
     }
 

@@ -280,6 +280,39 @@ fn customer_part(conn: &Connection, as_of: NaiveDate, c: &CustomerRow) -> StoreR
     Ok(part)
 }
 
+/// The IBANs that paid each customer's invoices, with the first day each did.
+macro_rules! matched_ibans_sql {
+    ($from:literal, $only:literal) => {
+        concat!(
+            "SELECT i.customer_id, t.counterparty_iban, MIN(t.booking_date) ",
+            $from,
+            "
+         WHERE a.undone_at IS NULL AND t.counterparty_iban IS NOT NULL
+           AND t.counterparty_iban <> '' AND t.booking_date <= ?1",
+            $only,
+            "
+         GROUP BY i.customer_id, t.counterparty_iban"
+        )
+    };
+}
+
+const MATCHED_IBANS_SQL: &str = matched_ibans_sql!(
+    "FROM allocations a
+         JOIN bank_transactions t ON t.id = a.transaction_id
+         JOIN invoices i ON i.id = a.invoice_id",
+    ""
+);
+
+/// One customer's, from its own invoices. A single statement for both scopes (`?2 IS NULL
+/// OR i.customer_id = ?2`) made SQLite read every allocation: 0.73 s of a customer's card at
+/// a million invoices.
+const MATCHED_IBANS_OF_ONE_SQL: &str = matched_ibans_sql!(
+    "FROM invoices i
+         JOIN allocations a ON a.invoice_id = i.id
+         JOIN bank_transactions t ON t.id = a.transaction_id",
+    " AND i.customer_id = ?2"
+);
+
 pub fn payer_directory(
     conn: &Connection,
     as_of: NaiveDate,
@@ -291,17 +324,14 @@ pub fn payer_directory(
         dir.parts.insert(c.id, new_part(c));
     }
     let day = date_to_sql(as_of);
-    let mut stmt = conn.prepare_cached(
-        "SELECT i.customer_id, t.counterparty_iban, MIN(t.booking_date)
-         FROM allocations a
-         JOIN bank_transactions t ON t.id = a.transaction_id
-         JOIN invoices i ON i.id = a.invoice_id
-         WHERE a.undone_at IS NULL AND t.counterparty_iban IS NOT NULL
-           AND t.counterparty_iban <> '' AND t.booking_date <= ?1
-           AND (?2 IS NULL OR i.customer_id = ?2)
-         GROUP BY i.customer_id, t.counterparty_iban",
-    )?;
-    let mut rows = stmt.query(params![day, only])?;
+    let mut stmt = conn.prepare_cached(match only {
+        Some(_) => MATCHED_IBANS_OF_ONE_SQL,
+        None => MATCHED_IBANS_SQL,
+    })?;
+    let mut rows = match only {
+        Some(c) => stmt.query(params![day, c])?,
+        None => stmt.query(params![day])?,
+    };
     while let Some(r) = rows.next()? {
         let customer: CustomerId = r.get(0)?;
         let iban: String = r.get(1)?;
@@ -460,6 +490,25 @@ mod tests {
         }
         assert_eq!(part.matched, 4);
         assert_eq!(part.accounts[0], ("FR01".to_string(), day(2)));
+    }
+
+    #[test]
+    fn one_customers_ibans_are_read_from_its_own_invoices() {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {MATCHED_IBANS_OF_ONE_SQL}"))
+            .unwrap()
+            .query_map(params!["2026-05-01", 7], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        let plan = plan.join(" / ");
+        assert!(
+            plan.contains("SEARCH i USING") && plan.contains("(customer_id=?)"),
+            "{plan}"
+        );
+        assert!(!plan.contains("SCAN"), "{plan}");
     }
 
     #[test]

@@ -131,17 +131,23 @@ fn ageing_matches_hand_computed_figures() {
     );
 }
 
-/// Items in several currencies are summed one by one, as their amounts add up; each
-/// currency alone is summed by SQLite. Both give what the items give.
-#[test]
-fn the_total_open_adds_each_items_amount_whatever_the_currencies() {
-    let mut store = Store::open_in_memory().unwrap();
+/// An invoice file's batch with one customer, ALPHA, and no invoices yet.
+fn alpha_batch() -> ImportBatch {
     let mut batch = ImportBatch::new(Format::InvoiceCsv);
     batch.customers.push(NewCustomer {
         code: "ALPHA".into(),
         name: "ALPHA SARL".into(),
         ..Default::default()
     });
+    batch
+}
+
+/// Items in several currencies are summed one by one, as their amounts add up; each
+/// currency alone is summed by SQLite. Both give what the items give.
+#[test]
+fn the_total_open_adds_each_items_amount_whatever_the_currencies() {
+    let mut store = Store::open_in_memory().unwrap();
+    let mut batch = alpha_batch();
     let jpy = Currency::parse("JPY").unwrap();
     batch.invoices = vec![
         inv("E1", "ALPHA", d(2026, 3, 1), None, dec!(100.25)),
@@ -188,9 +194,7 @@ mod settled {
     use chrono::NaiveDate;
     use encours::domain::ageing::Buckets;
     use encours::domain::matching::MatchParams;
-    use encours::domain::model::{
-        AccountRef, LedgerSettlement, NewBankTransaction, NewCustomer, NewStatement,
-    };
+    use encours::domain::model::{AccountRef, LedgerSettlement, NewBankTransaction, NewStatement};
     use encours::domain::money::Currency;
     use encours::import::{Format, ImportBatch};
     use encours::store::ageing::ageing_report;
@@ -363,12 +367,7 @@ mod settled {
 
     fn books() -> Store {
         let mut store = Store::open_in_memory().unwrap();
-        let mut batch = ImportBatch::new(Format::InvoiceCsv);
-        batch.customers.push(NewCustomer {
-            code: "ALPHA".into(),
-            name: "ALPHA SARL".into(),
-            ..Default::default()
-        });
+        let mut batch = super::alpha_batch();
         batch.invoices = vec![
             inv(
                 "FA-1001",

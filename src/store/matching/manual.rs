@@ -17,7 +17,7 @@ fn invalid(message: String) -> StoreError {
 
 /// The credit a person wants to allocate, or why it cannot be.
 fn credit(tx: &Transaction<'_>, id: TransactionId) -> StoreResult<CreditLine> {
-    let found = load::credits(tx, Some(id))?;
+    let found = load::credits_among(tx, &[id])?;
     if let Some(c) = found.untouched.into_iter().chain(found.reviewed).next() {
         return Ok(c);
     }

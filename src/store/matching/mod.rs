@@ -145,7 +145,7 @@ pub fn run_matching(
 const RUN_CACHE_KIB: i64 = -65_536;
 
 fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreResult<RunSummary> {
-    let credits = load::credits(tx, None)?;
+    let credits = load::credits(tx)?;
     let (invoices, paid_before) = load::open_invoices_paid(tx)?;
     let payers = load::payers(tx)?;
     let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
@@ -292,7 +292,7 @@ fn credit_suggestions(c: &CreditLine, u: &Unmatched, reviewed: bool) -> CreditSu
 
 /// What a run would do now, without writing anything.
 pub fn preview(conn: &Connection, params: &MatchParams) -> StoreResult<MatchOutcome> {
-    let credits = load::credits(conn, None)?;
+    let credits = load::credits(conn)?;
     let invoices = load::open_invoices(conn, None, None)?;
     let payers = load::payers(conn)?;
     Ok(match_credits(

@@ -30,7 +30,7 @@ pub fn suggestions_for(
     only: Option<&HashSet<TransactionId>>,
 ) -> StoreResult<Pending> {
     let want = |id: TransactionId| only.is_none_or(|o| o.contains(&id));
-    let credits = load::credits(conn, None)?;
+    let credits = load::credits(conn)?;
     let invoices = load::open_invoices(conn, None, None)?;
     let payers = load::payers(conn)?;
     let outcome = match_credits_suggesting(&credits.untouched, &invoices, &payers, params, &want);

@@ -26,13 +26,25 @@ pub(super) fn events(
     customer: Option<CustomerId>,
     invoice: Option<InvoiceId>,
 ) -> SourceResult<Vec<EventView>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, at, who, kind, detail FROM events
-         WHERE (?1 IS NOT NULL AND customer_id = ?1) OR (?2 IS NOT NULL AND invoice_id = ?2)
-         ORDER BY id DESC LIMIT 500",
-    )?;
-    let rows: Vec<(i64, String, String, String, String)> = stmt
-        .query_map(params![customer, invoice], |r| {
+    // A customer's events are a range of `events_customer`; one statement for both cases,
+    // `(?1 IS NOT NULL AND customer_id = ?1) OR (…)`, read the whole log instead. An
+    // invoice's are found by a scan (the log has no invoice index; its page is rare).
+    let (sql, key) = match (customer, invoice) {
+        (Some(c), _) => (
+            "SELECT id, at, who, kind, detail FROM events WHERE customer_id = ?1
+             ORDER BY id DESC LIMIT 500",
+            c,
+        ),
+        (None, Some(i)) => (
+            "SELECT id, at, who, kind, detail FROM events WHERE invoice_id = ?1
+             ORDER BY id DESC LIMIT 500",
+            i,
+        ),
+        (None, None) => return Ok(Vec::new()),
+    };
+    let rows: Vec<(i64, String, String, String, String)> = conn
+        .prepare_cached(sql)?
+        .query_map([key], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<Result<_, _>>()?;

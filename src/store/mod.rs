@@ -508,6 +508,22 @@ fn iso_date(b: &[u8]) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(i32::try_from(year).ok()?, month, day)
 }
 
+/// The query plan SQLite picks for `sql` on a fresh database, its steps joined by " / ":
+/// what the plan tests pin.
+#[cfg(test)]
+pub(crate) fn fresh_plan(sql: &str, params: impl rusqlite::Params) -> String {
+    let store = Store::open_in_memory().expect("an in-memory database opens");
+    let steps: Vec<String> = store
+        .conn()
+        .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .expect("the statement prepares")
+        .query_map(params, |r| r.get(3))
+        .expect("the plan is read")
+        .collect::<Result<_, _>>()
+        .expect("the plan is read");
+    steps.join(" / ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -494,16 +494,7 @@ mod tests {
 
     #[test]
     fn one_customers_ibans_are_read_from_its_own_invoices() {
-        let store = crate::store::Store::open_in_memory().unwrap();
-        let plan: Vec<String> = store
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {MATCHED_IBANS_OF_ONE_SQL}"))
-            .unwrap()
-            .query_map(params!["2026-05-01", 7], |r| r.get(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let plan = plan.join(" / ");
+        let plan = crate::store::fresh_plan(MATCHED_IBANS_OF_ONE_SQL, params!["2026-05-01", 7]);
         assert!(
             plan.contains("SEARCH i USING") && plan.contains("(customer_id=?)"),
             "{plan}"

@@ -272,21 +272,14 @@ pub fn reversal_mark(conn: &Connection) -> StoreResult<i64> {
 #[cfg(test)]
 mod plan_tests {
     use super::*;
-    use crate::store::Store;
+    use crate::store::fresh_plan;
 
     #[test]
     fn all_open_invoices_are_read_in_the_order_of_the_index_of_open_invoices() {
-        let store = Store::open_in_memory().unwrap();
-        let sql = format!("EXPLAIN QUERY PLAN {INVOICES_SQL}{ALL_OPEN}");
-        let plan: Vec<String> = store
-            .conn()
-            .prepare(&sql)
-            .unwrap()
-            .query_map(params![None::<i64>, None::<i64>], |r| r.get(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let plan = plan.join(" / ");
+        let plan = fresh_plan(
+            &format!("{INVOICES_SQL}{ALL_OPEN}"),
+            params![None::<i64>, None::<i64>],
+        );
         assert!(plan.contains("USING INDEX invoices_open "), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
@@ -296,16 +289,7 @@ mod plan_tests {
     /// (1.2 s at a million lines) before each assign or accepted suggestion.
     #[test]
     fn one_credit_is_read_through_its_keys() {
-        let store = Store::open_in_memory().unwrap();
-        let plan: Vec<String> = store
-            .conn()
-            .prepare(&format!("EXPLAIN QUERY PLAN {CREDIT_SQL}"))
-            .unwrap()
-            .query_map([7], |r| r.get(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        let plan = plan.join(" / ");
+        let plan = fresh_plan(CREDIT_SQL, [7]);
         // `a` is the one line's allocations summed: at most one row to scan.
         assert!(
             !plan.contains("SCAN t") && !plan.contains("SCAN allocations"),

@@ -4,47 +4,32 @@ use super::SourceSettings;
 use crate::app::source::{SourceError, SourceResult};
 use crate::app::views::*;
 use crate::domain::ageing::{AgeingAccumulator, OpenItem, days_past_due};
-use crate::domain::model::{CustomerId, InvoiceId, InvoiceKind, Segment};
+use crate::domain::model::{CustomerId, InvoiceId, Segment};
 use crate::domain::money::from_minor;
 use crate::store::ageing::for_each_open_item;
-use crate::store::{date_from_sql, date_to_sql};
+use crate::store::date_from_sql;
 use chrono::{NaiveDate, NaiveDateTime};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 use rust_decimal::Decimal;
 use std::collections::HashSet;
-
-/// Fixed recovery indemnity per late invoice (Code de commerce D441-5), professionals only.
-const INDEMNITY: Decimal = Decimal::from_parts(40, 0, 0, false, 0);
 
 fn stamp(s: &str) -> NaiveDateTime {
     NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S").unwrap_or_default()
 }
 
-/// The events about a customer or an invoice, newest first, undone outcomes marked.
-pub(super) fn events(
+/// The events about an invoice, newest first, undone outcomes marked. Found by a scan: the
+/// log has no invoice index, and an invoice's page is rare (a customer's trail comes from
+/// `intel::overlay_customer`, through its customer's index).
+pub(super) fn invoice_events(
     conn: &Connection,
-    customer: Option<CustomerId>,
-    invoice: Option<InvoiceId>,
+    invoice: InvoiceId,
 ) -> SourceResult<Vec<EventView>> {
-    // A customer's events are a range of `events_customer`; one statement for both cases,
-    // `(?1 IS NOT NULL AND customer_id = ?1) OR (…)`, read the whole log instead. An
-    // invoice's are found by a scan (the log has no invoice index; its page is rare).
-    let (sql, key) = match (customer, invoice) {
-        (Some(c), _) => (
-            "SELECT id, at, who, kind, detail FROM events WHERE customer_id = ?1
-             ORDER BY id DESC LIMIT 500",
-            c,
-        ),
-        (None, Some(i)) => (
+    let rows: Vec<(i64, String, String, String, String)> = conn
+        .prepare_cached(
             "SELECT id, at, who, kind, detail FROM events WHERE invoice_id = ?1
              ORDER BY id DESC LIMIT 500",
-            i,
-        ),
-        (None, None) => return Ok(Vec::new()),
-    };
-    let rows: Vec<(i64, String, String, String, String)> = conn
-        .prepare_cached(sql)?
-        .query_map([key], |r| {
+        )?
+        .query_map([invoice], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
         })?
         .collect::<Result<_, _>>()?;
@@ -103,23 +88,8 @@ pub(super) fn events(
         .collect())
 }
 
-fn paid_between(
-    conn: &Connection,
-    s: &SourceSettings,
-    customer: CustomerId,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> SourceResult<Decimal> {
-    let minor: i64 = conn
-        .prepare_cached(
-            "SELECT COALESCE(SUM(a.amount_minor), 0) FROM allocations a JOIN invoices i ON i.id = a.invoice_id
-             WHERE i.customer_id = ?1 AND a.undone_at IS NULL AND a.credit_note_id IS NULL
-               AND a.paid_on BETWEEN ?2 AND ?3",
-        )?
-        .query_row(params![customer, date_to_sql(from), date_to_sql(to)], |r| r.get(0))?;
-    Ok(from_minor(minor, s.currency))
-}
-
+/// A customer's page from the ledger tables: who it is, its ageing and open invoices. Its
+/// grade, promises, disputes, penalties and trail are laid over by the intelligence.
 pub(super) fn customer(
     conn: &Connection,
     s: &SourceSettings,
@@ -136,12 +106,11 @@ pub(super) fn customer(
         Option<u32>,
         Option<i64>,
         String,
-        bool,
     );
     let row: Option<Row> = conn
         .prepare_cached(
             "SELECT code, name, siren, email, phone, contact_name, payment_terms_days,
-                    credit_limit_minor, segment, professional FROM customers WHERE id = ?1",
+                    credit_limit_minor, segment FROM customers WHERE id = ?1",
         )?
         .query_row([id], |r| {
             Ok((
@@ -154,13 +123,10 @@ pub(super) fn customer(
                 r.get(6)?,
                 r.get(7)?,
                 r.get(8)?,
-                r.get(9)?,
             ))
         })
         .optional()?;
-    let Some((code, name, siren, email, phone, contact_name, terms, limit, segment, professional)) =
-        row
-    else {
+    let Some((code, name, siren, email, phone, contact_name, terms, limit, segment)) = row else {
         return Err(SourceError::NotFound(format!("customer {id}")));
     };
     let mut items: Vec<OpenItem> = Vec::new();
@@ -180,35 +146,6 @@ pub(super) fn customer(
         let pct = (exposure.max(Decimal::ZERO) * Decimal::ONE_HUNDRED / l).round();
         rust_decimal::prelude::ToPrimitive::to_u32(&pct).unwrap_or(u32::MAX)
     });
-    let events = events(conn, Some(id), None)?;
-    let mut promises = Vec::new();
-    for e in events.iter().filter(|e| e.kind == "promise" && !e.undone) {
-        let (Some(date), Some(amount)) = (e.date, e.amount) else {
-            continue;
-        };
-        let made_on = e.at.date();
-        let status = if date >= as_of {
-            PromiseStatus::Pending
-        } else if paid_between(conn, s, id, made_on, date)? >= amount {
-            PromiseStatus::Kept
-        } else {
-            PromiseStatus::Broken
-        };
-        promises.push(PromiseView {
-            date,
-            amount,
-            status,
-            made_on,
-        });
-    }
-    let disputes = DisputeView::list(
-        items
-            .iter()
-            .filter(|i| i.disputed)
-            .map(|i| (i.number.as_str(), i.open)),
-        &events,
-        overdue,
-    );
     let open_invoices: Vec<InvoiceLine> = items
         .iter()
         .map(|i| InvoiceLine {
@@ -224,10 +161,6 @@ pub(super) fn customer(
         })
         .collect();
     let open_invoices = with_amounts(conn, s, open_invoices)?;
-    let late = open_invoices
-        .iter()
-        .filter(|i| i.kind == InvoiceKind::Invoice && i.days_late > 0)
-        .count();
     Ok(CustomerView {
         customer_id: id,
         code,
@@ -249,19 +182,14 @@ pub(super) fn customer(
         grade: None,
         score: None,
         reasons: Vec::new(),
-        promises,
-        disputes,
-        penalties: Penalties {
-            interest: None,
-            indemnities: if professional {
-                INDEMNITY * Decimal::from(late)
-            } else {
-                Decimal::ZERO
-            },
-            late_invoices: late,
-        },
+        // Laid over by `intel::overlay_customer`, which every page goes through: the
+        // promises' states, the disputes, the penalties and the trail come from the
+        // intelligence, read once.
+        promises: Vec::new(),
+        disputes: Vec::new(),
+        penalties: Penalties::default(),
         open_invoices,
-        events,
+        events: Vec::new(),
     })
 }
 

@@ -2,7 +2,7 @@
 //! history.
 
 use super::SourceSettings;
-use super::customer::events;
+use super::customer::invoice_events;
 use crate::app::source::{SourceError, SourceResult};
 use crate::app::views::*;
 use crate::domain::ageing::days_past_due;
@@ -140,6 +140,6 @@ pub(super) fn invoice(
         payment_reference: reference,
         imported_from: file,
         allocations,
-        history: events(conn, None, Some(id))?,
+        history: invoice_events(conn, id)?,
     })
 }

@@ -10,7 +10,6 @@ use crate::domain::figures;
 use crate::store::ageing::ageing_report;
 use crate::store::bank_sums::BankLines;
 use crate::store::intel::figures as figures_store;
-
 use chrono::NaiveDate;
 use rusqlite::Connection;
 use rust_decimal::Decimal;

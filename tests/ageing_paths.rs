@@ -129,3 +129,28 @@ fn the_customer_order_comes_from_its_index_without_a_sort() {
     );
     assert!(!plan.contains("TEMP B-TREE"), "{plan}");
 }
+
+/// The report reads its statements in one read transaction of its own, or in the caller's
+/// when there is one (a refresh reads inside its own): the same report either way.
+#[test]
+fn the_report_reads_inside_a_callers_transaction_too() {
+    let settings = Settings::defaults();
+    let mut store = books(&settings);
+    matching::run_matching(&mut store, &settings.matching.params(), &actor()).unwrap();
+    let conn = store.conn();
+    let terms = settings.general.default_terms_days;
+    for as_of in days_around(&store) {
+        let alone = ageing_report(conn, as_of, settings.buckets(), terms).unwrap();
+        assert!(conn.is_autocommit(), "the report's own transaction is over");
+        conn.execute_batch("BEGIN").unwrap();
+        let inside = ageing_report(conn, as_of, settings.buckets(), terms).unwrap();
+        let total = encours::store::ageing::total_open(conn, as_of).unwrap();
+        assert!(
+            !conn.is_autocommit(),
+            "the caller's transaction is left open"
+        );
+        conn.execute_batch("COMMIT").unwrap();
+        assert_eq!(alone, inside, "{as_of}");
+        assert_eq!(total, alone.total.open, "{as_of}");
+    }
+}

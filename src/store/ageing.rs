@@ -1,7 +1,7 @@
 //! Open items as of a date, streamed from SQL into a callback.
 
 use super::row_text::{bytes, bytes_opt, text, text_opt};
-use super::{StoreResult, date_from_sql, date_from_sql_bytes, date_to_sql};
+use super::{StoreResult, date_from_sql, date_to_sql};
 use crate::domain::ageing::{AgeingReport, Buckets, MinorAgeing, OpenItem};
 use crate::domain::model::{CustomerId, InvoiceKind};
 use crate::domain::money::{Currency, from_minor};
@@ -81,14 +81,15 @@ const OPEN_NOW_LEAN_SQL: &str = concat!(
 WHERE i.settled_on IS NULL AND i.issue_date <= ?1"
 );
 
-/// [`OPEN_NOW_LEAN_SQL`] customer after customer, through `invoices_open_by_customer`
-/// (the planner takes it to spare the sort): the accumulator then adds to one customer's
-/// sums after the other. It reads every open invoice, so it is taken only when all of them
-/// were issued by the date.
+/// Every open invoice customer after customer, through `invoices_open_by_customer` (the
+/// planner takes it to spare the sort): the accumulator then adds to one customer's sums
+/// after the other. Taken only when every open invoice was issued by the date, read in the
+/// same snapshot ([`Snapshot`]): the issue-date test of [`OPEN_NOW_LEAN_SQL`] would then
+/// hold on every row, and is left out (a twentieth of the report).
 pub const OPEN_NOW_BY_CUSTOMER_SQL: &str = concat!(
     lean_items_select!(),
     "
-WHERE i.settled_on IS NULL AND i.issue_date <= ?1
+WHERE i.settled_on IS NULL
 ORDER BY i.customer_id"
 );
 
@@ -120,6 +121,7 @@ struct Reader<'c> {
     currency: (String, Currency),
     /// The last currency code the ageing report read, and its decimals.
     exponent: (Vec<u8>, u32),
+    due_dates: super::due_dates::DueDates,
 }
 
 impl Reader<'_> {
@@ -202,7 +204,7 @@ impl Reader<'_> {
             InvoiceKind::Invoice
         };
         let due_date = match bytes_opt(row, 3)? {
-            Some(due) => date_from_sql_bytes(due)?,
+            Some(due) => self.due_dates.parse(due)?,
             None => self.due_by_terms(date_from_sql(text(row, 2)?)?, customer_id)?,
         };
         let exponent = self.exponent(row, 5)?;
@@ -244,6 +246,7 @@ pub fn for_each_open_item(
 ) -> StoreResult<()> {
     let mut reader = Reader::new(conn, default_terms_days);
     let day = date_to_sql(as_of);
+    let snapshot = Snapshot::begin(conn)?;
     let queries: &[&str] = match customer {
         Some(_) => &[CUSTOMER_OPEN_ITEMS_SQL],
         None => &[OPEN_NOW_SQL, SETTLED_AFTER_SQL],
@@ -260,7 +263,30 @@ pub fn for_each_open_item(
             }
         }
     }
-    Ok(())
+    snapshot.end()
+}
+
+/// The statements of one report read one state of the database: an invoice settled by
+/// another connection between the open ones and the settled-after ones would be counted
+/// twice, and one issued after the check of issue dates counted as issued by the day. A
+/// read transaction when the connection is not in one already (inside one, that one holds).
+struct Snapshot<'c>(Option<rusqlite::Transaction<'c>>);
+
+impl<'c> Snapshot<'c> {
+    fn begin(conn: &'c Connection) -> StoreResult<Snapshot<'c>> {
+        Ok(Snapshot(if conn.is_autocommit() {
+            Some(conn.unchecked_transaction()?)
+        } else {
+            None
+        }))
+    }
+
+    fn end(self) -> StoreResult<()> {
+        if let Some(tx) = self.0 {
+            tx.commit()?;
+        }
+        Ok(())
+    }
 }
 
 impl<'c> Reader<'c> {
@@ -271,6 +297,7 @@ impl<'c> Reader<'c> {
             terms: None,
             currency: (String::new(), Currency::default()),
             exponent: (Vec::new(), Currency::default().exponent()),
+            due_dates: super::due_dates::DueDates::new(),
         }
     }
 }
@@ -310,6 +337,7 @@ const TOTAL_SETTLED_AFTER_SQL: &str = total_open_sql!("i.settled_on > ?1 AND i.i
 /// in several currencies are read one by one, as the sum of their amounts.
 pub fn total_open(conn: &Connection, as_of: NaiveDate) -> StoreResult<Decimal> {
     let day = date_to_sql(as_of);
+    let snapshot = Snapshot::begin(conn)?;
     let mut total = Decimal::ZERO;
     for sql in [TOTAL_OPEN_NOW_SQL, TOTAL_SETTLED_AFTER_SQL] {
         let (low, high, minor): (Option<String>, Option<String>, i64) =
@@ -324,10 +352,12 @@ pub fn total_open(conn: &Connection, as_of: NaiveDate) -> StoreResult<Decimal> {
                 let mut total = Decimal::ZERO;
                 // The terms only set due dates, which a total does not read.
                 for_each_open_item(conn, as_of, 0, None, |item| total += item.open)?;
+                snapshot.end()?;
                 return Ok(total);
             }
         }
     }
+    snapshot.end()?;
     Ok(total)
 }
 
@@ -364,6 +394,7 @@ pub fn ageing_report(
     let mut acc = MinorAgeing::new(as_of, buckets);
     let mut reader = Reader::new(conn, default_terms_days);
     let day = date_to_sql(as_of);
+    let snapshot = Snapshot::begin(conn)?;
     let last_open_issue: Option<String> = conn
         .prepare_cached(LAST_OPEN_ISSUE_SQL)?
         .query_row([], |r| r.get(0))?;
@@ -379,5 +410,6 @@ pub fn ageing_report(
         }
     }
     let mut names = NamesById::read(conn)?;
+    snapshot.end()?;
     Ok(acc.finish(|id| names.take(id)))
 }

@@ -9,6 +9,7 @@ pub mod backup;
 pub mod bank_keys;
 pub mod bank_sums;
 pub mod claims;
+mod due_dates;
 pub mod events;
 pub mod forecast;
 pub mod forecast_runs;

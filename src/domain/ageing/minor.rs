@@ -2,9 +2,9 @@
 //! minor units, are added as integer thousandths per customer and bucket, and become the
 //! very `Decimal`s the general accumulator gives.
 
-use super::{AgeingReport, BucketTotals, Buckets, days_past_due, report};
+use super::{AgeingReport, BucketTotals, Buckets, report};
 use crate::domain::model::{CustomerId, InvoiceKind};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
@@ -64,6 +64,8 @@ impl MinorRows {
 /// same items.
 pub struct MinorAgeing {
     as_of: NaiveDate,
+    /// `as_of` as a day number (`Datelike::num_days_from_ce`).
+    as_of_day: i64,
     buckets: Buckets,
     /// Row 0 is the total; customers follow.
     rows: MinorRows,
@@ -92,6 +94,7 @@ impl MinorAgeing {
         rows.push_row();
         MinorAgeing {
             as_of,
+            as_of_day: i64::from(as_of.num_days_from_ce()),
             buckets,
             rows,
             total_invoices: 0,
@@ -112,7 +115,9 @@ impl MinorAgeing {
         exponent: u32,
     ) {
         let exponent = exponent.min(MAX_EXPONENT);
-        let late = days_past_due(self.as_of, due_date);
+        // `days_past_due`, by day numbers: a date difference is worked out through
+        // 400-year cycles, twice the cost at an item per row.
+        let late = self.as_of_day - i64::from(due_date.num_days_from_ce());
         let bucket = match kind {
             InvoiceKind::Invoice => self.buckets.index(late),
             InvoiceKind::CreditNote => 0,
@@ -194,5 +199,40 @@ impl Hasher for IdHasher {
     }
     fn write_i64(&mut self, n: i64) {
         self.0 = (n as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ageing::days_past_due;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    /// The days past due worked out by day numbers are the definition's, across leap days,
+    /// centuries (1900 not leap, 2000 leap) and long spans, and before the due date.
+    #[test]
+    fn days_late_by_day_numbers_follow_the_definition() {
+        let pairs = [
+            (d(1900, 3, 1), d(1900, 2, 28)),
+            (d(2000, 3, 1), d(2000, 2, 28)),
+            (d(2025, 1, 1), d(2024, 12, 31)),
+            (d(2026, 11, 23), d(1601, 1, 1)),
+            (d(2026, 11, 23), d(2026, 11, 23)),
+            (d(2026, 11, 23), d(2028, 2, 29)),
+            (d(2100, 3, 1), d(2096, 2, 29)),
+        ];
+        for (as_of, due) in pairs {
+            let mut acc = MinorAgeing::new(as_of, Buckets::default());
+            acc.add(7, InvoiceKind::Invoice, due, 100, 2);
+            let report = acc.finish(|_| (String::new(), String::new()));
+            let late = days_past_due(as_of, due);
+            let customer = &report.customers[0];
+            assert_eq!(customer.oldest_days_past_due, late.max(0), "{as_of} {due}");
+            let bucket = Buckets::default().index(late);
+            assert_eq!(customer.totals.buckets[bucket].to_string(), "1.00");
+        }
     }
 }

@@ -1,6 +1,7 @@
 //! Matching through the store.
 
 mod bulk;
+mod file_backed;
 mod manual;
 mod rules;
 mod support;

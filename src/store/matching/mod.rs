@@ -145,9 +145,12 @@ pub fn run_matching(
 const RUN_CACHE_KIB: i64 = -65_536;
 
 fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreResult<RunSummary> {
-    let credits = load::credits(tx)?;
-    let (invoices, paid_before) = load::open_invoices_paid(tx)?;
-    let payers = load::payers(tx)?;
+    let load::RunInputs {
+        credits,
+        invoices,
+        paid_before,
+        payers,
+    } = load::run_inputs(tx)?;
     let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
     let reviewed = suggest_for(&credits.reviewed, &invoices, &payers, params);
     let currency_of = CurrencyOf::new(&credits.untouched);

@@ -213,6 +213,23 @@ fn the_index_is_gone_and_every_key_starts_with_its_day() {
 }
 
 #[test]
+fn the_span_of_booking_days_is_the_lines_first_and_last_day() {
+    let empty = Store::open_in_memory().unwrap();
+    assert_eq!(
+        encours::store::bank_keys::booking_day_span(empty.conn()).unwrap(),
+        None
+    );
+    let store = store_with_lines();
+    let all = rows(&store);
+    let first = all.iter().map(|r| r.date).min();
+    let last = all.iter().map(|r| r.date).max();
+    assert_eq!(
+        encours::store::bank_keys::booking_day_span(store.conn()).unwrap(),
+        first.zip(last)
+    );
+}
+
+#[test]
 fn the_newest_bank_day_is_the_newest_line_on_or_before_the_date() {
     let store = store_with_lines();
     let all = rows(&store);

@@ -4,7 +4,7 @@ use super::event;
 use crate::domain::matching::{PastCredit, ReversalCandidate, ReversalFound, find_reversals};
 use crate::domain::money::{Currency, from_minor};
 use crate::store::{Actor, StoreResult, date_from_sql, date_to_sql};
-use chrono::Days;
+use chrono::{Days, NaiveDate};
 use rusqlite::{Row, Transaction, params};
 use serde::Serialize;
 
@@ -83,24 +83,8 @@ pub(super) fn apply(
         ))
         .unwrap_or(first);
     let reversed = super::load::reversed_credits(tx)?;
-    // A debit only ever takes back a credit of its own amount (`find_reversals`): only those
-    // credits are read, not every credit of the window (all of them on a first run). The
-    // window is read per account through the date-first line keys (`store::bank_keys`), in
-    // the order of the day, then the line, which the date index used to give.
-    let mut stmt = tx.prepare(&format!(
-        "SELECT {LINE_COLUMNS},
-            EXISTS (SELECT 1 FROM allocations a WHERE a.transaction_id = t.id AND a.undone_at IS NULL)
-         FROM bank_transactions t
-         WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date BETWEEN ?1 AND ?2
-           AND t.id IN (SELECT id FROM bank_transactions
-                        WHERE account_id IN (SELECT id FROM bank_accounts)
-                          AND natural_key >= unhex(printf('%08x', CAST(julianday(?1) AS INTEGER)))
-                          AND natural_key < unhex(printf('%08x',
-                                  CAST(julianday(?2) AS INTEGER) + 1)))
-           AND t.amount_minor IN (SELECT -amount_minor FROM bank_transactions
-                                  WHERE id > ?3 AND id <= ?4 AND amount_minor < 0)
-         ORDER BY t.booking_date, t.id"
-    ))?;
+    let window = Window::for_days(tx, from, last)?;
+    let mut stmt = tx.prepare(&window.sql())?;
     let mut credits = Vec::new();
     let mut rows = stmt.query(params![
         date_to_sql(from),
@@ -146,6 +130,60 @@ pub(super) fn apply(
     Ok((done, new_mark))
 }
 
+/// How the credits a debit may take back are read from the window of days before it. A
+/// debit only ever takes back a credit of its own amount (`find_reversals`): only those
+/// credits are read, not every credit of the window, in the order of the day, then the
+/// line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Window {
+    /// Per account through the date-first line keys (`store::bank_keys`): a daily run's
+    /// window is a few weeks of the history.
+    Keys,
+    /// The whole table: when the window spans most of the history (a first run over
+    /// imported years, whose debits are as old as its lines), reading by the keys cost four
+    /// times a scan (0.42 against 0.11 s at a million lines).
+    Scan,
+}
+
+impl Window {
+    /// Keys while the window is under a quarter of the days the lines span.
+    fn for_days(tx: &Transaction<'_>, from: NaiveDate, last: NaiveDate) -> StoreResult<Window> {
+        let Some((first_day, last_day)) = crate::store::bank_keys::booking_day_span(tx)? else {
+            return Ok(Window::Keys);
+        };
+        let span = (last_day - first_day).num_days();
+        let window = (last.min(last_day) - from.max(first_day)).num_days();
+        Ok(if window.saturating_mul(4) >= span {
+            Window::Scan
+        } else {
+            Window::Keys
+        })
+    }
+
+    fn sql(self) -> String {
+        let lines = match self {
+            Window::Keys => {
+                "AND t.id IN (SELECT id FROM bank_transactions
+                        WHERE account_id IN (SELECT id FROM bank_accounts)
+                          AND natural_key >= unhex(printf('%08x', CAST(julianday(?1) AS INTEGER)))
+                          AND natural_key < unhex(printf('%08x',
+                                  CAST(julianday(?2) AS INTEGER) + 1)))"
+            }
+            Window::Scan => "",
+        };
+        format!(
+            "SELECT {LINE_COLUMNS},
+            EXISTS (SELECT 1 FROM allocations a WHERE a.transaction_id = t.id AND a.undone_at IS NULL)
+         FROM bank_transactions t
+         WHERE t.amount_minor > 0 AND t.reversal = 0 AND t.booking_date BETWEEN ?1 AND ?2
+           {lines}
+           AND t.amount_minor IN (SELECT -amount_minor FROM bank_transactions
+                                  WHERE id > ?3 AND id <= ?4 AND amount_minor < 0)
+         ORDER BY t.booking_date, t.id"
+        )
+    }
+}
+
 /// Undoes every active allocation of the reversed credit and records why.
 fn undo_credit(
     tx: &Transaction<'_>,
@@ -185,4 +223,89 @@ fn undo_credit(
         undone_allocations: ids,
         invoices,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::ParseContext;
+    use crate::ingest::{IngestOutcome, ingest};
+    use crate::store::Store;
+
+    fn books() -> Store {
+        let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap_or_default();
+        let files = crate::demo::generate::build(5, 30, 900, today);
+        let mut store = Store::open_in_memory().expect("an in-memory store");
+        let mut named = vec![
+            ("c.csv".to_string(), files.customers_csv),
+            ("f.csv".to_string(), files.invoices_csv),
+        ];
+        named.extend(files.statements);
+        let actor = Actor::new("test", today.and_hms_opt(9, 0, 0).unwrap_or_default());
+        for (name, content) in &named {
+            let ctx = ParseContext {
+                file_name: name.clone(),
+                default_currency: Currency::EUR,
+                csv_profiles: Vec::new(),
+            };
+            let done = ingest(&mut store, content.as_bytes(), name, &ctx, &actor);
+            assert!(matches!(done, Ok(IngestOutcome::Imported(_))), "{name}");
+        }
+        store
+    }
+
+    /// Both ways of reading a window give the same credits in the same order, over windows
+    /// from a few days to the whole history; the scan is taken for the wide ones only.
+    #[test]
+    fn the_keys_and_the_scan_read_the_same_credits() {
+        let store = books();
+        let conn = store.conn();
+        // Debits taking back one credit in seven, so that many credits have a debit's amount.
+        conn.execute_batch(
+            "INSERT INTO bank_transactions (account_id, natural_key, booking_date, amount_minor,
+                 currency, remittance)
+             SELECT account_id,
+                    unhex(printf('%08x', CAST(julianday(booking_date) AS INTEGER)))
+                        || randomblob(12),
+                    booking_date, -amount_minor, currency, 'RETOUR'
+             FROM bank_transactions WHERE amount_minor > 0 AND id % 7 = 0",
+        )
+        .expect("the debits are written");
+        let tx = conn.unchecked_transaction().expect("a read transaction");
+        let last_id: i64 = tx
+            .query_row("SELECT MAX(id) FROM bank_transactions", [], |r| r.get(0))
+            .expect("lines");
+        let (first, last) = crate::store::bank_keys::booking_day_span(&tx)
+            .expect("the span is read")
+            .expect("the books have lines");
+        let read = |window: Window, from: NaiveDate, to: NaiveDate| -> Vec<i64> {
+            let mut stmt = tx.prepare(&window.sql()).expect("the statement prepares");
+            stmt.query_map(
+                params![date_to_sql(from), date_to_sql(to), 0, last_id],
+                |r| r.get(0),
+            )
+            .expect("the credits are read")
+            .collect::<Result<_, _>>()
+            .expect("the credits are read")
+        };
+        let mut compared = 0;
+        for days in [3, 20, 60, 200, 2_000] {
+            let from = last - Days::new(days);
+            let keys = read(Window::Keys, from, last);
+            assert_eq!(keys, read(Window::Scan, from, last), "{days} days");
+            compared += keys.len();
+            let chosen = Window::for_days(&tx, from, last).expect("the span is read");
+            let wide = (last - from.max(first)).num_days() * 4 >= (last - first).num_days();
+            assert_eq!(chosen == Window::Scan, wide, "{days} days");
+        }
+        assert!(compared > 10, "too few credits to compare");
+        assert_eq!(
+            Window::for_days(&tx, first - Days::new(60), last).expect("the span is read"),
+            Window::Scan
+        );
+        assert_eq!(
+            Window::for_days(&tx, last - Days::new(10), last).expect("the span is read"),
+            Window::Keys
+        );
+    }
 }

@@ -21,7 +21,6 @@ mod row_text;
 pub mod schema;
 mod schema_paid;
 mod schema_snapshot;
-mod sort_helpers;
 pub mod test_hooks;
 
 use chrono::{NaiveDate, NaiveDateTime};

@@ -82,11 +82,9 @@ impl SetAside {
 
     /// Builds the indexes again, from the rows now in the table, and puts the triggers back.
     pub fn rebuild(self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
-        crate::store::sort_helpers::with_sort_helpers(tx, || {
-            for sql in &self.sql {
-                tx.execute_batch(sql)?;
-            }
-            Ok(())
-        })
+        for sql in &self.sql {
+            tx.execute_batch(sql)?;
+        }
+        Ok(())
     }
 }

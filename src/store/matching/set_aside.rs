@@ -6,7 +6,7 @@
 //! Everything stays inside the run's one transaction: a failure rolls the indexes back with
 //! the rows, and other connections never see a table without them.
 
-use rusqlite::Transaction;
+use rusqlite::{Connection, Transaction};
 
 /// Below this many rows written, dropping and building indexes costs more than it saves.
 const MIN_ROWS: usize = 20_000;
@@ -70,7 +70,7 @@ impl SetAside {
 
     /// Builds the indexes again, from the rows now in the table.
     pub(super) fn rebuild(self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
-        crate::store::sort_helpers::with_sort_helpers(tx, || {
+        with_sort_helpers(tx, || {
             for sql in &self.sql {
                 tx.execute_batch(sql)?;
             }
@@ -88,4 +88,48 @@ fn rows_of(tx: &Transaction<'_>, table: &str) -> rusqlite::Result<usize> {
         |r| r.get(0),
     )?;
     Ok(usize::try_from(last).unwrap_or(0))
+}
+
+/// Runs `build` (the set-aside indexes built again) with SQLite's sorter allowed to sort on
+/// the other cores (`PRAGMA threads`), then puts the connection's limit back. The run is the
+/// one busy thread at that point: at a million invoices each build took 12–35 % less on two
+/// cores (medians of eight pairs run side by side), the run 0.3–0.5 s less. The limit caps
+/// helpers per statement; SQLite starts them only for sorts too large for one pass in
+/// memory. A bulk import's index builds measured no change with it, and do without.
+fn with_sort_helpers<T>(
+    conn: &Connection,
+    build: impl FnOnce() -> rusqlite::Result<T>,
+) -> rusqlite::Result<T> {
+    let before: i64 = conn.query_row("PRAGMA threads", [], |r| r.get(0))?;
+    let others = std::thread::available_parallelism().map_or(1, |n| n.get().saturating_sub(1));
+    conn.pragma_update(None, "threads", others.clamp(1, 4) as i64)?;
+    let built = build();
+    conn.pragma_update(None, "threads", before)?;
+    built
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_limit_is_raised_for_the_build_and_put_back() {
+        let conn = Connection::open_in_memory().expect("an in-memory database");
+        let during: i64 =
+            with_sort_helpers(&conn, || conn.query_row("PRAGMA threads", [], |r| r.get(0)))
+                .expect("the pragma is read");
+        assert!(during >= 1);
+        let after: i64 = conn
+            .query_row("PRAGMA threads", [], |r| r.get(0))
+            .expect("the pragma is read");
+        assert_eq!(after, 0);
+        // A failed build still puts the limit back.
+        let failed =
+            with_sort_helpers(&conn, || conn.execute_batch("CREATE INDEX x ON nowhere(y)"));
+        assert!(failed.is_err());
+        let after: i64 = conn
+            .query_row("PRAGMA threads", [], |r| r.get(0))
+            .expect("the pragma is read");
+        assert_eq!(after, 0);
+    }
 }

@@ -25,7 +25,10 @@
 //!   (`domain::ageing::MinorAgeing`), reading the open invoices customer after customer
 //!   (`invoices_open_by_customer`) when all were issued by the date. A run writing more
 //!   allocations than the table holds, or settling most invoices, sets the indexes it would
-//!   churn aside and builds them again before committing (`store::matching::set_aside`). A
+//!   churn aside and builds them again before committing (`store::matching::set_aside`,
+//!   with SQLite's sorter helper threads); it reads the bank credits on a second read-only
+//!   connection while its write transaction reads the open invoices
+//!   (`store::matching::load::run_inputs`). A report's statements read one snapshot. A
 //!   re-import is recognised by a BLAKE3 digest (SHA-256 for files imported before it). The
 //!   cockpit's intelligence is refreshed, not recomputed: the
 //!   customers written since the last gather (new ids, and `intel_dirty` kept by triggers for

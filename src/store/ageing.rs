@@ -84,8 +84,8 @@ WHERE i.settled_on IS NULL AND i.issue_date <= ?1"
 /// Every open invoice customer after customer, through `invoices_open_by_customer` (the
 /// planner takes it to spare the sort): the accumulator then adds to one customer's sums
 /// after the other. Taken only when every open invoice was issued by the date, read in the
-/// same snapshot ([`Snapshot`]): the issue-date test of [`OPEN_NOW_LEAN_SQL`] would then
-/// hold on every row, and is left out (a twentieth of the report).
+/// same snapshot (`Snapshot`): the issue-date test of `OPEN_NOW_LEAN_SQL` would then
+/// hold on every row, and is left out (4 % of the report's instructions).
 pub const OPEN_NOW_BY_CUSTOMER_SQL: &str = concat!(
     lean_items_select!(),
     "

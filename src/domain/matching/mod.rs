@@ -28,6 +28,7 @@ mod payer;
 mod prepass;
 mod reversal;
 mod rules;
+pub use rules::Decided;
 mod scan;
 mod suggest;
 #[cfg(test)]
@@ -288,6 +289,18 @@ pub fn match_credits_suggesting(
     want: &dyn Fn(TransactionId) -> bool,
 ) -> MatchOutcome {
     rules::Matcher::new(credits, invoices, payers, params).run(want)
+}
+
+/// The rules' decisions over `credits`, their suggestions still to work out
+/// ([`Decided::suggestions`]): `outcome()` then `suggestions()` give what `match_credits`
+/// gives, and the two may run on different threads.
+pub fn decide<'a>(
+    credits: &'a [CreditLine],
+    invoices: &'a [OpenInvoice],
+    payers: &'a PayerDirectory,
+    params: &'a MatchParams,
+) -> Decided<'a> {
+    rules::Matcher::new(credits, invoices, payers, params).decide()
 }
 
 /// Suggestions for credits without running the automatic rules on them first: what a person

@@ -41,6 +41,27 @@ pub(super) struct Matcher<'a> {
     overpaid: Vec<usize>,
 }
 
+/// The rules' decisions, with the suggestions for the credits left still to work out: a
+/// matching run writes the decisions while another thread suggests (`matching::decide`).
+pub struct Decided<'a> {
+    matcher: Matcher<'a>,
+    unmatched: Vec<usize>,
+}
+
+impl Decided<'_> {
+    /// The allocations, over-payments and credits left (listed without suggestions): what
+    /// `match_credits` gives but the suggestions.
+    pub fn outcome(&self) -> MatchOutcome {
+        self.matcher.outcome(&self.unmatched)
+    }
+
+    /// The suggestions for each credit left, in the order of [`Decided::outcome`]'s
+    /// `unmatched`: each the very list `match_credits` gives it.
+    pub fn suggestions(mut self) -> Vec<Vec<super::Suggestion>> {
+        super::suggest::all(&mut self.matcher, &self.unmatched)
+    }
+}
+
 impl<'a> Matcher<'a> {
     pub(super) fn new(
         credits: &'a [CreditLine],
@@ -117,7 +138,13 @@ impl<'a> Matcher<'a> {
 
     /// Rules 1–4 over every credit, then suggestions for the credits left that `want` names
     /// (the others are listed with none: the cockpit asks for a page at a time).
-    pub(super) fn run(mut self, want: &dyn Fn(TransactionId) -> bool) -> MatchOutcome {
+    pub(super) fn run(self, want: &dyn Fn(TransactionId) -> bool) -> MatchOutcome {
+        let decided = self.decide();
+        decided.matcher.finish(&decided.unmatched, want)
+    }
+
+    /// Rules 1–4 over every credit, oldest first; the credits left for a person.
+    pub(super) fn decide(mut self) -> Decided<'a> {
         let order = self.chronological();
         let mut pending = Vec::new();
         for c in order {
@@ -131,7 +158,10 @@ impl<'a> Matcher<'a> {
                 unmatched.push(c);
             }
         }
-        self.finish(&unmatched, want)
+        Decided {
+            matcher: self,
+            unmatched,
+        }
     }
 
     /// Suggestions for every credit, no rule applied: what a person sees when choosing.
@@ -159,6 +189,22 @@ impl<'a> Matcher<'a> {
             .filter_map(|(&c, &a)| a.then_some(c))
             .collect();
         let mut suggestions = super::suggest::all(&mut self, &wanted).into_iter();
+        let mut outcome = self.outcome(unmatched);
+        for (left, _) in outcome
+            .unmatched
+            .iter_mut()
+            .zip(&asked)
+            .filter(|(_, a)| **a)
+        {
+            left.suggestions = suggestions.next().unwrap_or_default();
+        }
+        outcome
+    }
+
+    /// What the rules decided, the credits left listed without suggestions. Suggesting
+    /// reads the state the rules left and changes none of it (the books it builds are a
+    /// cache), so this is the same before or after.
+    fn outcome(&self, unmatched: &[usize]) -> MatchOutcome {
         let renderer = Renderer {
             credits: self.credits,
             invoices: self.invoices,
@@ -178,15 +224,10 @@ impl<'a> Matcher<'a> {
                 .collect(),
             unmatched: unmatched
                 .iter()
-                .zip(&asked)
-                .map(|(&c, &a)| Unmatched {
+                .map(|&c| Unmatched {
                     transaction_id: self.credits[c].id,
                     left: left(c),
-                    suggestions: if a {
-                        suggestions.next().unwrap_or_default()
-                    } else {
-                        Vec::new()
-                    },
+                    suggestions: Vec::new(),
                 })
                 .collect(),
         }

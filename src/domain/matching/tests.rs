@@ -445,6 +445,16 @@ mod property {
                 let kept: Decimal = out.overpayments.iter().filter(|o| o.transaction_id == c.id).map(|o| o.left).sum();
                 prop_assert!(used + kept <= c.amount);
             }
+            // Deciding, then suggesting apart (as a run does on two threads), gives the same.
+            let (payers, params) = (dir(), MatchParams::default());
+            let decided = super::super::decide(&credits, &invoices, &payers, &params);
+            let mut apart = decided.outcome();
+            let suggestions = decided.suggestions();
+            prop_assert_eq!(suggestions.len(), apart.unmatched.len());
+            for (left, list) in apart.unmatched.iter_mut().zip(suggestions) {
+                left.suggestions = list;
+            }
+            prop_assert_eq!(apart, out);
         }
     }
 }

@@ -21,12 +21,12 @@ pub use pages::{Pending, suggestions_for, suggestions_page};
 pub use reversals::ReversalDone;
 
 use crate::domain::matching::{
-    CreditLine, MatchOutcome, MatchParams, Overpayment, Rule, Suggestion, Unmatched, match_credits,
-    suggest_for,
+    CreditLine, MatchOutcome, MatchParams, Overpayment, Rule, Suggestion, Unmatched, decide,
+    match_credits, suggest_for,
 };
 use crate::domain::model::{CustomerId, InvoiceId, TransactionId};
 use crate::domain::money::{Currency, from_minor};
-use crate::store::{Actor, Store, StoreResult, date_from_sql};
+use crate::store::{Actor, Store, StoreError, StoreResult, date_from_sql};
 use chrono::NaiveDate;
 use rusqlite::{Connection, Transaction, params};
 use rust_decimal::Decimal;
@@ -151,17 +151,39 @@ fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreRes
         paid_before,
         payers,
     } = load::run_inputs(tx)?;
-    let outcome = match_credits(&credits.untouched, &invoices, &payers, params);
+    let decided = decide(&credits.untouched, &invoices, &payers, params);
+    let mut outcome = decided.outcome();
     let reviewed = suggest_for(&credits.reviewed, &invoices, &payers, params);
     let currency_of = CurrencyOf::new(&credits.untouched);
-    let mut summary = RunSummary {
-        allocation_ids: write::insert_allocations(
+    // The suggestions for the credits left (0.5–0.9 s for 118,000 of them at the large
+    // size) are worked out on a thread of their own while this one writes what the rules
+    // decided: they read only the rules' state in memory.
+    let (written, suggestions) = std::thread::scope(|scope| {
+        let suggesting = std::thread::Builder::new()
+            .name("encours-suggest".into())
+            .spawn_scoped(scope, move || decided.suggestions());
+        let written = write::insert_allocations(
             tx,
             &outcome.allocations,
             |id| currency_of.get(id),
             invoices.iter().map(|i| i.id).zip(paid_before).collect(),
             actor,
-        )?,
+        );
+        let suggestions = match suggesting {
+            Ok(thread) => thread.join().map_err(|_| {
+                StoreError::Invalid("the thread working out suggestions failed".into())
+            }),
+            Err(e) => Err(StoreError::Invalid(format!(
+                "cannot start the thread working out suggestions: {e}"
+            ))),
+        };
+        (written, suggestions)
+    });
+    for (left, list) in outcome.unmatched.iter_mut().zip(suggestions?) {
+        left.suggestions = list;
+    }
+    let mut summary = RunSummary {
+        allocation_ids: written?,
         ..RunSummary::default()
     };
     let mut matched: Vec<TransactionId> = Vec::new();

@@ -256,7 +256,6 @@ pub fn payers(conn: &Connection) -> StoreResult<PayerDirectory> {
     Ok(PayerDirectory { customers, aliases })
 }
 
-/// The last bank line a run looked at for reversals.
 /// Everything a run decides from, read at the start of its write transaction.
 pub struct RunInputs {
     pub credits: Credits,
@@ -311,6 +310,7 @@ pub(super) fn run_inputs(tx: &Transaction<'_>) -> StoreResult<RunInputs> {
     })
 }
 
+/// The last bank line a run looked at for reversals.
 pub fn reversal_mark(conn: &Connection) -> StoreResult<i64> {
     let mark: Option<Option<i64>> = conn
         .query_row(

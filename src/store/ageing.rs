@@ -336,8 +336,14 @@ const TOTAL_SETTLED_AFTER_SQL: &str = total_open_sql!("i.settled_on > ?1 AND i.i
 /// at a million invoices: the figure a customer's card compares its exposure with). Items
 /// in several currencies are read one by one, as the sum of their amounts.
 pub fn total_open(conn: &Connection, as_of: NaiveDate) -> StoreResult<Decimal> {
-    let day = date_to_sql(as_of);
     let snapshot = Snapshot::begin(conn)?;
+    let total = summed_open(conn, as_of)?;
+    snapshot.end()?;
+    Ok(total)
+}
+
+fn summed_open(conn: &Connection, as_of: NaiveDate) -> StoreResult<Decimal> {
+    let day = date_to_sql(as_of);
     let mut total = Decimal::ZERO;
     for sql in [TOTAL_OPEN_NOW_SQL, TOTAL_SETTLED_AFTER_SQL] {
         let (low, high, minor): (Option<String>, Option<String>, i64) =
@@ -352,12 +358,10 @@ pub fn total_open(conn: &Connection, as_of: NaiveDate) -> StoreResult<Decimal> {
                 let mut total = Decimal::ZERO;
                 // The terms only set due dates, which a total does not read.
                 for_each_open_item(conn, as_of, 0, None, |item| total += item.open)?;
-                snapshot.end()?;
                 return Ok(total);
             }
         }
     }
-    snapshot.end()?;
     Ok(total)
 }
 

@@ -21,13 +21,8 @@ fn actor() -> Actor {
 }
 
 fn books(settings: &Settings) -> Store {
-    let files = generate::build(11, 40, 1_500, today());
+    let named = generate::build(11, 40, 1_500, today()).in_import_order();
     let mut store = Store::open_in_memory().unwrap();
-    let mut named = vec![
-        ("c.csv".to_string(), files.customers_csv),
-        ("f.csv".to_string(), files.invoices_csv),
-    ];
-    named.extend(files.statements);
     for (name, content) in &named {
         let ctx = ParseContext {
             file_name: name.clone(),

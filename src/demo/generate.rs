@@ -62,6 +62,19 @@ pub struct DemoFiles {
     pub statements: Vec<(String, String)>,
 }
 
+impl DemoFiles {
+    /// Every file as (name, content), in the order they import: the customers, then the
+    /// invoices, then the statements month by month.
+    pub fn in_import_order(self) -> Vec<(String, String)> {
+        let mut named = vec![
+            ("clients.csv".to_string(), self.customers_csv),
+            ("factures.csv".to_string(), self.invoices_csv),
+        ];
+        named.extend(self.statements);
+        named
+    }
+}
+
 const PREFIXES: &[&str] = &[
     "Boulangerie",
     "Garage",

@@ -42,12 +42,8 @@ pub fn build_into(
     ctx: &Context,
     args: &DemoArgs,
 ) -> anyhow_like::Result<Vec<String>> {
-    let files = generate::build(args.seed, args.customers, args.invoices, ctx.today);
-    let mut named: Vec<(String, String)> = vec![
-        ("clients.csv".into(), files.customers_csv),
-        ("factures.csv".into(), files.invoices_csv),
-    ];
-    named.extend(files.statements);
+    let named =
+        generate::build(args.seed, args.customers, args.invoices, ctx.today).in_import_order();
     if let Some(dir) = &args.write_files {
         std::fs::create_dir_all(dir)?;
         for (name, content) in &named {

@@ -16,12 +16,7 @@ fn actor() -> Actor {
 
 fn fill(store: &mut Store, settings: &Settings) {
     let today = chrono::NaiveDate::from_ymd_opt(2026, 6, 15).unwrap();
-    let files = generate::build(17, 30, 1_200, today);
-    let mut named = vec![
-        ("c.csv".to_string(), files.customers_csv),
-        ("f.csv".to_string(), files.invoices_csv),
-    ];
-    named.extend(files.statements);
+    let mut named = generate::build(17, 30, 1_200, today).in_import_order();
     // Credits no rule can place, so that some are left with suggestions to compare.
     let mut odd = String::from(
         "IBAN : FR76 3000 6000 0112 3456 7890 189;;;\nDate opération;Libellé;Montant;Devise\n",

@@ -234,13 +234,8 @@ mod tests {
 
     fn books() -> Store {
         let today = NaiveDate::from_ymd_opt(2026, 6, 15).unwrap_or_default();
-        let files = crate::demo::generate::build(5, 30, 900, today);
+        let named = crate::demo::generate::build(5, 30, 900, today).in_import_order();
         let mut store = Store::open_in_memory().expect("an in-memory store");
-        let mut named = vec![
-            ("c.csv".to_string(), files.customers_csv),
-            ("f.csv".to_string(), files.invoices_csv),
-        ];
-        named.extend(files.statements);
         let actor = Actor::new("test", today.and_hms_opt(9, 0, 0).unwrap_or_default());
         for (name, content) in &named {
             let ctx = ParseContext {

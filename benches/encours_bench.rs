@@ -314,16 +314,17 @@ fn reimport_row(
 
 fn plan(conn: &Connection, as_of: &str) -> String {
     [
-        ageing::OPEN_NOW_BY_CUSTOMER_SQL,
-        ageing::OPEN_NOW_SQL,
-        ageing::SETTLED_AFTER_SQL,
+        (
+            ageing::OPEN_NOW_BY_CUSTOMER_SQL,
+            rusqlite::params![as_of, "EUR"],
+        ),
+        (ageing::OPEN_NOW_SQL, rusqlite::params![as_of]),
+        (ageing::SETTLED_AFTER_SQL, rusqlite::params![as_of]),
     ]
     .iter()
-    .map(|sql| {
+    .map(|(sql, params)| {
         let mut stmt = conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}")).unwrap();
-        let rows = stmt
-            .query_map(rusqlite::params![as_of], |r| r.get::<_, String>(3))
-            .unwrap();
+        let rows = stmt.query_map(*params, |r| r.get::<_, String>(3)).unwrap();
         rows.map(|r| r.unwrap()).collect::<Vec<_>>().join("; ")
     })
     .collect::<Vec<_>>()

@@ -143,7 +143,8 @@ fn alpha_batch() -> ImportBatch {
 }
 
 /// Items in several currencies are summed one by one, as their amounts add up; each
-/// currency alone is summed by SQLite. Both give what the items give.
+/// currency alone is summed by SQLite. Both give what the items give, and so does the
+/// ageing report, which hands the usual currency over as NULL and the others as codes.
 #[test]
 fn the_total_open_adds_each_items_amount_whatever_the_currencies() {
     let mut store = Store::open_in_memory().unwrap();
@@ -181,6 +182,32 @@ fn the_total_open_adds_each_items_amount_whatever_the_currencies() {
             expected,
             "total on {on}"
         );
+        let report = ageing_report(store.conn(), on, Buckets::default(), 30).unwrap();
+        assert_eq!(report.total.open, expected, "report on {on}");
+    }
+}
+
+/// The ageing report takes the currency of the first open invoice it finds as the usual
+/// one (handed over as NULL): whichever that is, every item keeps its own decimals.
+#[test]
+fn the_ageing_report_keeps_each_currencys_decimals_whichever_comes_first() {
+    let jpy = Currency::parse("JPY").unwrap();
+    let yen = NewInvoice {
+        currency: jpy,
+        ..inv("J1", "ALPHA", d(2026, 3, 3), None, dec!(5000))
+    };
+    let euro = inv("E1", "ALPHA", d(2026, 3, 1), None, dec!(100.25));
+    for invoices in [vec![yen.clone(), euro.clone()], vec![euro, yen]] {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut batch = alpha_batch();
+        batch.invoices = invoices;
+        let actor = Actor::new("t", d(2026, 3, 31).and_hms_opt(8, 0, 0).unwrap());
+        store
+            .write(|tx| write_batch(tx, &batch, "f.csv", "sha", &actor))
+            .unwrap();
+        let report = ageing_report(store.conn(), d(2026, 3, 31), Buckets::default(), 30).unwrap();
+        assert_eq!(report.total.open, dec!(5100.25));
+        assert_eq!(report.total.invoices, 2);
     }
 }
 

@@ -113,7 +113,7 @@ fn the_customer_order_comes_from_its_index_without_a_sort() {
         .conn()
         .prepare(&format!("EXPLAIN QUERY PLAN {OPEN_NOW_BY_CUSTOMER_SQL}"))
         .unwrap()
-        .query_map(["2026-06-15"], |r| r.get(3))
+        .query_map(["2026-06-15", "EUR"], |r| r.get(3))
         .unwrap()
         .map(|r| r.unwrap())
         .collect();

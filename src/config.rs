@@ -88,6 +88,9 @@ pub struct MatchingSettings {
     pub min_suggestion_score: u8,
     #[serde(with = "rust_decimal::serde::str")]
     pub fee_tolerance: Decimal,
+    /// Whether the inbox (the cockpit's and `encours watch`) runs the automatic rules after
+    /// the files of a scan are imported.
+    pub after_import: bool,
 }
 
 impl MatchingSettings {

@@ -4,8 +4,9 @@
 
 mod inbox_support;
 
-use encours::config::WatchMode;
-use encours::inbox::{ClaimName, InboxOutcome, Watcher, WatcherConfig};
+use encours::config::{Settings, WatchMode};
+use encours::import::ParseContext;
+use encours::inbox::{ClaimName, Inbox, InboxOutcome, StoreIngest, Watcher, WatcherConfig};
 use encours::ingest::IngestError;
 use encours::store::StoreError;
 use inbox_support::*;
@@ -346,4 +347,115 @@ fn in_events_mode_a_dropped_file_is_noticed_without_waiting_for_the_periodic_sca
         event.describe()
     );
     watcher.stop();
+}
+
+/// A month's bank lines paying invoice FA-2024-001 of `tests/fixtures/invoices_fr.csv` by
+/// its number, as a QIF export.
+const PAYMENT_QIF: &str = "!Type:Bank
+D10/02/2024
+T1.200,00
+PBOULANGERIE MARTIN
+MVIR SEPA FACTURE FA-2024-001
+^
+";
+
+/// The real readers and ingest path, with the automatic matching rules after the scan
+/// (`matching.after_import`, on by default) or without them.
+fn store_inbox(inbox_dir: &std::path::Path, db: &std::path::Path, matching: bool) -> Inbox {
+    let settings = Settings::defaults();
+    let ctx = ParseContext {
+        file_name: String::new(),
+        default_currency: settings.general.currency,
+        csv_profiles: settings.import.csv_profiles.clone(),
+    };
+    let mut ingest = StoreIngest::new(open_store(db), ctx);
+    if matching {
+        ingest = ingest.with_matching(settings.matching.params());
+    }
+    Inbox::open(config(inbox_dir, QUICK), Box::new(ingest)).unwrap()
+}
+
+fn drop_invoices_and_payment(inbox_dir: &std::path::Path) {
+    let invoices = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/invoices_fr.csv"),
+    )
+    .unwrap();
+    // The bank file's name sorts first: it is imported before the invoices it pays, and
+    // the rules, run once the scan is over, still find them.
+    drop_file(inbox_dir, "a-releve.qif", PAYMENT_QIF);
+    drop_file(
+        inbox_dir,
+        "factures.csv",
+        std::str::from_utf8(&invoices).unwrap(),
+    );
+}
+
+#[test]
+fn the_payments_in_a_scans_files_are_matched_once_the_scan_is_over() {
+    assert!(Settings::defaults().matching.after_import, "on by default");
+    let dir = tempfile::tempdir().unwrap();
+    let inbox_dir = dir.path().join("inbox");
+    let db = dir.path().join("encours.db");
+    let mut inbox = store_inbox(&inbox_dir, &db, true);
+    drop_invoices_and_payment(&inbox_dir);
+
+    let events = inbox.run_once().unwrap();
+    let told: Vec<String> = events.iter().map(|e| e.describe()).collect();
+    assert_eq!(events.len(), 3, "{told:#?}");
+    assert!(matches!(events[0].outcome, InboxOutcome::Imported(_)));
+    assert!(matches!(events[1].outcome, InboxOutcome::Imported(_)));
+    let InboxOutcome::Matched {
+        credits,
+        allocations,
+        reversals,
+    } = events[2].outcome
+    else {
+        panic!("expected the matching after the imports: {told:#?}");
+    };
+    assert_eq!((credits, allocations, reversals), (1, 1, 0));
+    assert_eq!(events[2].file, "a-releve.qif, factures.csv");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT COUNT(*) FROM allocations a JOIN invoices i ON i.id = a.invoice_id
+             WHERE i.number = 'FA-2024-001' AND a.who = 'tester' AND a.amount_minor = 120000"
+        ),
+        1
+    );
+
+    // A scan that imports nothing runs nothing, and a scan whose rules find nothing new
+    // says nothing of them.
+    assert!(inbox.run_once().unwrap().is_empty());
+    drop_file(
+        &inbox_dir,
+        "b-loyer.qif",
+        "!Type:Bank\nD11/02/2024\nT-450,00\nPSCI DES TILLEULS\nMLOYER FEVRIER\n^\n",
+    );
+    let quiet = inbox.run_once().unwrap();
+    assert_eq!(
+        quiet.len(),
+        1,
+        "{:#?}",
+        quiet.iter().map(|e| e.describe()).collect::<Vec<_>>()
+    );
+    assert!(matches!(quiet[0].outcome, InboxOutcome::Imported(_)));
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM allocations"), 1);
+}
+
+#[test]
+fn without_matching_after_import_the_payments_wait_for_encours_match() {
+    let dir = tempfile::tempdir().unwrap();
+    let inbox_dir = dir.path().join("inbox");
+    let db = dir.path().join("encours.db");
+    let mut inbox = store_inbox(&inbox_dir, &db, false);
+    drop_invoices_and_payment(&inbox_dir);
+
+    let events = inbox.run_once().unwrap();
+    assert_eq!(events.len(), 2);
+    assert!(
+        events
+            .iter()
+            .all(|e| matches!(e.outcome, InboxOutcome::Imported(_)))
+    );
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM allocations"), 0);
 }

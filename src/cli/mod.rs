@@ -65,7 +65,8 @@ pub enum Command {
     /// Reports: ageing, figures, signals, queue, forecast.
     #[command(subcommand)]
     Report(report::ReportCommand),
-    /// Watch the inbox folder and import every file dropped there (for a service).
+    /// Watch the inbox folder, import every file dropped there and match the payments (for a
+    /// service).
     Watch(watch_cmd::WatchArgs),
     /// Write a consistent copy of the database, even while others are working.
     Backup(backup_cmd::BackupArgs),

@@ -55,7 +55,9 @@ fn stamp() -> String {
 
 fn log(event: &InboxEvent) {
     match event.outcome {
-        InboxOutcome::Failed(_) => eprintln!("{} {}", stamp(), event.describe()),
+        InboxOutcome::Failed(_) | InboxOutcome::NotMatched(_) => {
+            eprintln!("{} {}", stamp(), event.describe())
+        }
         _ => println!("{} {}", stamp(), event.describe()),
     }
 }
@@ -161,7 +163,11 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
             eprintln!("{} {BUSY_MESSAGE} ({} s)", stamp(), wait.waited.as_secs());
         }
     }));
-    let ingest = Box::new(StoreIngest::new(store, ctx.parse_context()));
+    let mut ingest = StoreIngest::new(store, ctx.parse_context());
+    if settings.matching.after_import {
+        ingest = ingest.with_matching(settings.matching.params());
+    }
+    let ingest = Box::new(ingest);
 
     if args.once {
         let mut inbox = Inbox::open(inbox_config, ingest)?;
@@ -178,7 +184,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
             log(event);
             if matches!(
                 event.outcome,
-                InboxOutcome::Refused(_) | InboxOutcome::Failed(_)
+                InboxOutcome::Refused(_) | InboxOutcome::Failed(_) | InboxOutcome::NotMatched(_)
             ) {
                 troubles += 1;
             }
@@ -206,7 +212,10 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
         match events.recv_timeout(Duration::from_millis(200)) {
             Ok(event) => {
                 log(&event);
-                if matches!(event.outcome, InboxOutcome::Imported(_)) {
+                if matches!(
+                    event.outcome,
+                    InboxOutcome::Imported(_) | InboxOutcome::Matched { .. }
+                ) {
                     plan.mark_stale();
                 }
                 continue;

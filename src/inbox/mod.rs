@@ -60,6 +60,17 @@ pub enum InboxOutcome {
     /// Not the file's fault (database busy for too long, disk full...): the file is back in
     /// the inbox and will be tried again at the next periodic scan.
     Failed(String),
+    /// After a scan's imports the automatic matching rules ran, in a transaction of their
+    /// own: they allocated `credits` bank credits to invoices (`allocations` rows) and undid
+    /// the allocations of `reversals` payments the bank returned.
+    Matched {
+        credits: usize,
+        allocations: usize,
+        reversals: usize,
+    },
+    /// The scan's imports stand, but the automatic matching rules could not run (why): the
+    /// next scan that imports a file, or `encours match`, runs them.
+    NotMatched(String),
 }
 
 impl InboxEvent {
@@ -89,6 +100,18 @@ impl InboxEvent {
                 self.file
             ),
             InboxOutcome::Failed(why) => format!("could not import {} now: {why}", self.file),
+            InboxOutcome::Matched {
+                credits,
+                allocations,
+                reversals,
+            } => format!(
+                "matched {credits} bank credit(s) to invoices ({allocations} allocation(s), {reversals} returned payment(s) undone) after importing {}",
+                self.file
+            ),
+            InboxOutcome::NotMatched(why) => format!(
+                "imported {}, but the automatic matching did not run: {why} (the next import or `encours match` runs it)",
+                self.file
+            ),
         }
     }
 }

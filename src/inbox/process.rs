@@ -126,7 +126,31 @@ impl Inbox {
                 report.events.push(event);
             }
         }
+        if let Some(event) = self.after_imports(&report.events) {
+            report.events.push(event);
+        }
         Ok(report)
+    }
+
+    /// What follows the imports of one scan (the automatic matching rules), told as one
+    /// more event naming the files imported. Run even when a stop was asked for: the files
+    /// are in, and their payments should not wait for the next import to be matched.
+    fn after_imports(&mut self, events: &[InboxEvent]) -> Option<InboxEvent> {
+        let imported: Vec<&str> = events
+            .iter()
+            .filter(|e| matches!(e.outcome, InboxOutcome::Imported(_)))
+            .map(|e| e.file.as_str())
+            .collect();
+        if imported.is_empty() {
+            return None;
+        }
+        let actor = Actor::new(self.config.who.clone(), (self.config.clock)());
+        let outcome = self.ingest.after_imports(&actor)?;
+        Some(InboxEvent {
+            file: imported.join(", "),
+            outcome,
+            moved_to: None,
+        })
     }
 
     /// Claims, ingests and files away one file. `None`: another watcher took it first.

@@ -18,6 +18,9 @@ pub fn start(ctx: &Context, out: Sender<Msg>, log: &Log) -> Option<Watcher> {
     let clock: Clock = Arc::new(|| chrono::Local::now().naive_local());
     let config = InboxConfig::from_settings(&ctx.settings, &ctx.db_path, &ctx.who, clock);
     let ingest = match StoreIngest::open(&ctx.db_path, ctx.parse_context()) {
+        Ok(i) if ctx.settings.matching.after_import => {
+            i.with_matching(ctx.settings.matching.params())
+        }
         Ok(i) => i,
         Err(e) => {
             log.line(&format!("inbox watcher not started: {e}"));
@@ -33,9 +36,12 @@ pub fn start(ctx: &Context, out: Sender<Msg>, log: &Log) -> Option<Watcher> {
             text: notice(&event, lang),
             problem: matches!(
                 event.outcome,
-                InboxOutcome::Refused(_) | InboxOutcome::Failed(_)
+                InboxOutcome::Refused(_) | InboxOutcome::Failed(_) | InboxOutcome::NotMatched(_)
             ),
-            reload: matches!(event.outcome, InboxOutcome::Imported(_)),
+            reload: matches!(
+                event.outcome,
+                InboxOutcome::Imported(_) | InboxOutcome::Matched { .. }
+            ),
         });
     });
     match started {
@@ -100,6 +106,30 @@ pub fn notice(event: &InboxEvent, lang: Language) -> String {
             "{file} {}{sep}{why}",
             lang.pick("réessayé plus tard", "will be tried again")
         ),
+        // The files were named by their own notices: the status line is short.
+        InboxOutcome::Matched {
+            credits, reversals, ..
+        } => {
+            let mut text = format!(
+                "{}{sep}{credits} {}",
+                lang.pick("Lettrage automatique", "Automatic matching"),
+                lang.pick("paiement(s) lettré(s)", "payment(s) matched")
+            );
+            if *reversals > 0 {
+                text.push_str(&format!(
+                    ", {reversals} {}",
+                    lang.pick("rejet(s) annulé(s)", "return(s) undone")
+                ));
+            }
+            text
+        }
+        InboxOutcome::NotMatched(why) => format!(
+            "{}{sep}{why}",
+            lang.pick(
+                "Lettrage automatique non fait (au prochain import, ou encours match)",
+                "Automatic matching not run (next import, or encours match)"
+            )
+        ),
     }
 }
 
@@ -140,6 +170,33 @@ mod tests {
         assert!(
             text.starts_with("Refused releve.xml: ") && text.contains("line 3"),
             "{text}"
+        );
+    }
+
+    #[test]
+    fn the_matching_after_imports_is_told_in_the_cockpit_language() {
+        let matched = event(InboxOutcome::Matched {
+            credits: 3,
+            allocations: 4,
+            reversals: 1,
+        });
+        assert_eq!(
+            notice(&matched, Language::Fr),
+            "Lettrage automatique : 3 paiement(s) lettré(s), 1 rejet(s) annulé(s)"
+        );
+        let matched = event(InboxOutcome::Matched {
+            credits: 2,
+            allocations: 2,
+            reversals: 0,
+        });
+        assert_eq!(
+            notice(&matched, Language::En),
+            "Automatic matching: 2 payment(s) matched"
+        );
+        let not_run = event(InboxOutcome::NotMatched("database is locked".into()));
+        assert_eq!(
+            notice(&not_run, Language::En),
+            "Automatic matching not run (next import, or encours match): database is locked"
         );
     }
 }

@@ -54,7 +54,8 @@
 //!   than its table sets the table's secondary indexes (and the INSERT triggers whose effect
 //!   the writer puts in each row) aside and builds them again before committing
 //!   (`store::import_writer::bulk`).
-//! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject.
+//! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject;
+//!   once a scan has imported files, the automatic matching rules on the same connection.
 //! - [`app`]: the cockpit's state. Screens are plain data, key presses become `Msg`s, `update`
 //!   returns `Effect`s (loads, writes, and the claim of the call-list line being worked);
 //!   data comes through the [`app::source::DataSource`] trait. Its store implementation keeps

@@ -197,6 +197,7 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
     );
     kept.report(size.name, "a day's invoices");
     let credits = n * 2 / 3;
+    let mut matching = Vec::new();
     let bank = sample(size.runs, || {
         run += 1;
         let csv = bank_csv(&book, credits, run);
@@ -206,16 +207,27 @@ pub fn rows(size: &Size, settings: &Settings, matched_db: &Path) {
             &format!("bank-{run}.csv"),
             settings,
         );
-        encours::store::matching::run_matching(
-            source.store_mut(),
-            &settings.matching.params(),
-            &actor(),
-        )
-        .unwrap();
+        // What the inbox runs once a scan has imported files (`matching.after_import`).
+        let (matched, took) = time(|| {
+            encours::store::matching::run_matching(
+                source.store_mut(),
+                &settings.matching.params(),
+                &actor(),
+            )
+        });
+        assert!(matched.unwrap().credits_matched > 0, "nothing matched");
+        matching.push(took);
         let t = ask(&mut source);
         kept.after_write(source.store().conn());
         t
     });
+    report(
+        size.name,
+        &format!("matching run after a day's bank lines ({credits} credits)"),
+        &Stats::new(matching),
+        None,
+        "the inbox's run after an import",
+    );
     report(
         size.name,
         &format!("queue + signals after a day's bank lines matched ({credits} credits)"),

@@ -225,22 +225,63 @@ fn demo_exports_dropped_in_the_inbox_are_imported_once() {
             String::from_utf8_lossy(&out.stderr)
         );
         assert_eq!(stdout.matches(expect).count(), dropped.len(), "{stdout}");
+        stdout
     };
-    run(" imported ");
+    let first = run(" imported ");
     assert_eq!(
         count(&db, "SELECT COUNT(*) FROM imports"),
         dropped.len() as i64
     );
     assert_eq!(count(&db, "SELECT COUNT(*) FROM invoices"), 120);
+    // The payments in the statements were matched once the scan was over, in one run.
+    let allocations = count(&db, "SELECT COUNT(*) FROM allocations");
+    assert!(allocations > 0, "{first}");
+    assert_eq!(first.matches(" matched ").count(), 1, "{first}");
+    assert!(
+        first.contains(&format!("({allocations} allocation(s),")),
+        "{first}"
+    );
     for (name, content) in &dropped {
         inbox_support::drop_file(&inbox, name, content);
     }
-    run("already imported");
+    let second = run("already imported");
+    assert!(!second.contains(" matched "), "{second}");
     assert_eq!(
         count(&db, "SELECT COUNT(*) FROM imports"),
         dropped.len() as i64
     );
     assert!(waiting(&inbox).is_empty());
+}
+
+#[test]
+fn with_matching_after_import_off_the_watcher_only_imports() {
+    if !readers_ready(Needs::CamtAndCsv) {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("encours.db");
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    let config = dir.path().join("encours.toml");
+    std::fs::write(&config, "[matching]\nafter_import = false\n").unwrap();
+    let files = encours::demo::generate::build(7, 8, 120, today());
+    inbox_support::drop_file(&inbox, "a-clients.csv", &files.customers_csv);
+    std::thread::sleep(Duration::from_millis(20));
+    inbox_support::drop_file(&inbox, "b-factures.csv", &files.invoices_csv);
+    for (name, content) in &files.statements {
+        inbox_support::drop_file(&inbox, name, content);
+    }
+    let out = encours(&db)
+        .env("ENCOURS_CONFIG", &config)
+        .args(["watch", "--once", "--stable-seconds", "1", "--inbox"])
+        .arg(&inbox)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}");
+    assert!(!stdout.contains(" matched "), "{stdout}");
+    assert!(count(&db, "SELECT COUNT(*) FROM bank_transactions") > 0);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM allocations"), 0);
 }
 
 #[test]

@@ -103,6 +103,14 @@ impl MatchingSettings {
             ..Default::default()
         }
     }
+
+    /// [`Self::params`], the evidence and reasons written in `lang`.
+    pub fn params_in(&self, lang: crate::locale::Language) -> crate::domain::matching::MatchParams {
+        crate::domain::matching::MatchParams {
+            lang,
+            ..self.params()
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

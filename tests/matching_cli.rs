@@ -152,3 +152,58 @@ fn run_list_assign_undo() {
         "an undone match is not redone by a rule"
     );
 }
+
+/// The trail speaks the operator's language: `encours match` run under a French `LANG`
+/// writes its evidence in French, and a person's assignment says who assigned it, in French.
+#[test]
+fn a_french_operators_matching_writes_its_evidence_in_french() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("books.db");
+    seed(&db);
+    let french = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_encours"))
+            .arg("--db")
+            .arg(&db)
+            .args(args)
+            .env("LANG", "fr_FR.UTF-8")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env_remove("ENCOURS_CONFIG")
+            .env("USER", "alice")
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    french(&["match"]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let evidence: String = conn
+        .query_row("SELECT evidence FROM allocations", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        evidence,
+        "facture FA-2024-0001 citée dans le libellé bancaire sous la forme 'FA-2024-0001'"
+    );
+    let left: i64 = conn
+        .query_row(
+            "SELECT t.id FROM bank_transactions t WHERE t.remittance = 'VIREMENT'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    french(&["match", "--assign", &left.to_string(), "FA-2024-0002"]);
+    let manual: String = conn
+        .query_row(
+            "SELECT evidence FROM allocations WHERE rule = 'manual'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        manual.starts_with("affecté par ") && manual.ends_with(" ; facture FA-2024-0002"),
+        "{manual}"
+    );
+}

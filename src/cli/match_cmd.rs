@@ -59,7 +59,7 @@ pub fn run(ctx: &Context, args: &MatchArgs) -> anyhow_like::Result<i32> {
         );
     }
     let mut store = ctx.open_store()?;
-    let params = ctx.settings.matching.params();
+    let params = ctx.settings.matching.params_in(ctx.lang);
     let actor = ctx.actor();
     let mut out = std::io::stdout().lock();
     if args.suggestions {

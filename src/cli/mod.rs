@@ -140,7 +140,7 @@ impl Context {
     }
 
     pub fn actor(&self) -> Actor {
-        Actor::new(self.who.clone(), self.now)
+        Actor::new(self.who.clone(), self.now).speaking(self.lang)
     }
 
     pub fn parse_context(&self) -> crate::import::ParseContext {

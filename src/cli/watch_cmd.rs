@@ -153,7 +153,8 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
         settings.import.stable_seconds = s.max(1);
     }
     let clock: Clock = Arc::new(|| chrono::Local::now().naive_local());
-    let mut inbox_config = InboxConfig::from_settings(&settings, &ctx.db_path, &ctx.who, clock);
+    let mut inbox_config =
+        InboxConfig::from_settings(&settings, &ctx.db_path, &ctx.who, ctx.lang, clock);
     if let Some(dir) = &args.inbox {
         inbox_config.dir = dir.clone();
     }
@@ -165,7 +166,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
     }));
     let mut ingest = StoreIngest::new(store, ctx.parse_context());
     if settings.matching.after_import {
-        ingest = ingest.with_matching(settings.matching.params());
+        ingest = ingest.with_matching(settings.matching.params_in(ctx.lang));
     }
     let ingest = Box::new(ingest);
 

@@ -26,6 +26,7 @@ pub use process::Inbox;
 pub use watch::{ActiveMode, Watcher, WatcherConfig};
 
 use crate::import::ImportError;
+use crate::locale::Language;
 use crate::store::import_writer::ImportSummary;
 use chrono::NaiveDateTime;
 use std::path::{Path, PathBuf};
@@ -143,6 +144,9 @@ pub struct InboxConfig {
     pub stale_claim_after: chrono::Duration,
     /// The operating-system user, for the imports table.
     pub who: String,
+    /// The language the inbox's trail is written in (the evidence of the matching after
+    /// imports, a ledger settlement's).
+    pub lang: Language,
     pub clock: Clock,
 }
 
@@ -151,6 +155,7 @@ impl InboxConfig {
         settings: &crate::config::Settings,
         db_path: &Path,
         who: impl Into<String>,
+        lang: Language,
         clock: Clock,
     ) -> Self {
         InboxConfig {
@@ -161,6 +166,7 @@ impl InboxConfig {
                 settings.import.stale_claim_minutes.min(100_000) as i64,
             ),
             who: who.into(),
+            lang,
             clock,
         }
     }

@@ -144,7 +144,8 @@ impl Inbox {
         if imported.is_empty() {
             return None;
         }
-        let actor = Actor::new(self.config.who.clone(), (self.config.clock)());
+        let actor =
+            Actor::new(self.config.who.clone(), (self.config.clock)()).speaking(self.config.lang);
         let outcome = self.ingest.after_imports(&actor)?;
         Some(InboxEvent {
             file: imported.join(", "),
@@ -168,7 +169,8 @@ impl Inbox {
             Ok(Err(refusal)) => return Some(self.reject(&held, name, refusal)),
             Err(e) => return Some(self.give_back(&held, name, format!("cannot read it: {e}"))),
         };
-        let actor = Actor::new(self.config.who.clone(), (self.config.clock)());
+        let actor =
+            Actor::new(self.config.who.clone(), (self.config.clock)()).speaking(self.config.lang);
         match self.ingest.ingest(&bytes, name, &actor) {
             Ok(IngestOutcome::Imported(summary)) => {
                 let moved_to = self.archive(&held, name, actor.at.date(), None);

@@ -16,10 +16,10 @@ use std::sync::mpsc::Sender;
 /// without it.
 pub fn start(ctx: &Context, out: Sender<Msg>, log: &Log) -> Option<Watcher> {
     let clock: Clock = Arc::new(|| chrono::Local::now().naive_local());
-    let config = InboxConfig::from_settings(&ctx.settings, &ctx.db_path, &ctx.who, clock);
+    let config = InboxConfig::from_settings(&ctx.settings, &ctx.db_path, &ctx.who, ctx.lang, clock);
     let ingest = match StoreIngest::open(&ctx.db_path, ctx.parse_context()) {
         Ok(i) if ctx.settings.matching.after_import => {
-            i.with_matching(ctx.settings.matching.params())
+            i.with_matching(ctx.settings.matching.params_in(ctx.lang))
         }
         Ok(i) => i,
         Err(e) => {

@@ -91,6 +91,7 @@ pub fn run_cockpit(ctx: &Context) -> anyhow_like::Result<i32> {
         source: Box::new(source),
         as_of: ctx.today,
         who: ctx.who.clone(),
+        lang: ctx.lang,
         clock: now,
         log: log.clone(),
     };

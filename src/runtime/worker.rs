@@ -6,6 +6,7 @@ use super::executor;
 use super::log::Log;
 use crate::app::msg::{Effect, Msg};
 use crate::app::source::DataSource;
+use crate::locale::Language;
 use crate::store::Actor;
 use chrono::{NaiveDate, NaiveDateTime};
 use std::sync::mpsc::{Receiver, Sender, TryRecvError};
@@ -21,6 +22,8 @@ pub struct WorkerSetup {
     pub source: Box<dyn DataSource>,
     pub as_of: NaiveDate,
     pub who: String,
+    /// The operator's language: the one their trail is written in.
+    pub lang: Language,
     /// The runtime's clock, read for each write's timestamp.
     pub clock: fn() -> NaiveDateTime,
     pub log: Log,
@@ -38,6 +41,7 @@ pub fn spawn(
                 mut source,
                 as_of,
                 who,
+                lang,
                 clock,
                 log,
             } = setup;
@@ -59,7 +63,8 @@ pub fn spawn(
                     Job::Run(effect) => {
                         // Pinned to the cockpit's day: outcomes recorded on a pretended
                         // date (ENCOURS_TODAY) must count in that day's queue.
-                        let actor = Actor::new(who.clone(), as_of.and_time(clock().time()));
+                        let actor =
+                            Actor::new(who.clone(), as_of.and_time(clock().time())).speaking(lang);
                         let started = std::time::Instant::now();
                         let msg = executor::execute(source.as_mut(), &effect, as_of, &actor);
                         log.line(&format!(
@@ -85,7 +90,7 @@ pub fn spawn(
                     break;
                 }
             }
-            let actor = Actor::new(who.clone(), as_of.and_time(clock().time()));
+            let actor = Actor::new(who.clone(), as_of.and_time(clock().time())).speaking(lang);
             if let Err(e) = source.release_claims(&actor) {
                 log.line(&format!("claims not released: {e}"));
             }

@@ -416,10 +416,16 @@ fn insert_settlement(
         invoice_id,
         amount,
         paid_on,
-        format!(
-            "lettering code {} in the accounting export",
-            s.lettering_code
-        ),
+        match actor.lang {
+            crate::locale::Language::Fr => format!(
+                "code de lettrage {} dans l'export comptable",
+                s.lettering_code
+            ),
+            crate::locale::Language::En => format!(
+                "lettering code {} in the accounting export",
+                s.lettering_code
+            ),
+        },
         actor.who,
         actor.stamp(),
         s.lettering_code,

@@ -23,6 +23,7 @@ mod schema_paid;
 mod schema_snapshot;
 pub mod test_hooks;
 
+use crate::locale::Language;
 use chrono::{NaiveDate, NaiveDateTime};
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -93,18 +94,28 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 pub type StoreResult<T> = Result<T, StoreError>;
 
 /// Who acts and when: passed down from the runtime, because nothing below it reads the clock.
+/// The trail it leaves (why an allocation was made, why one was undone) is written in its
+/// language, as a person writes a note in theirs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Actor {
     pub who: String,
     pub at: NaiveDateTime,
+    pub lang: Language,
 }
 
 impl Actor {
+    /// An actor writing in English; [`Actor::speaking`] gives another language.
     pub fn new(who: impl Into<String>, at: NaiveDateTime) -> Self {
         Actor {
             who: who.into(),
             at,
+            lang: Language::En,
         }
+    }
+
+    pub fn speaking(mut self, lang: Language) -> Self {
+        self.lang = lang;
+        self
     }
 
     pub fn stamp(&self) -> String {

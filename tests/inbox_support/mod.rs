@@ -111,6 +111,7 @@ pub fn config(inbox: &Path, stable: Duration) -> InboxConfig {
         stable_delay: stable,
         stale_claim_after: chrono::Duration::minutes(60),
         who: "tester".into(),
+        lang: encours::locale::Language::En,
         clock: fixed_clock(),
     }
 }

@@ -47,7 +47,7 @@ pub(super) fn matching_view(
     s: &SourceSettings,
     as_of: NaiveDate,
 ) -> SourceResult<MatchingView> {
-    let params = s.full.matching.params();
+    let params = s.full.matching.params_in(s.lang);
     let pending = matching::suggestions_for(conn, &params, Some(&HashSet::new()))?;
     let mut rows: Vec<MatchRow> = pending
         .credits
@@ -86,7 +86,7 @@ pub(super) fn match_suggestions(
     ids: &[TransactionId],
     rules_idle: bool,
 ) -> SourceResult<MatchSuggestions> {
-    let params = s.full.matching.params();
+    let params = s.full.matching.params_in(s.lang);
     let credits = matching::suggestions_page(conn, &params, ids, rules_idle)?;
     let rejected = rejected(conn)?;
     let mut names: HashMap<CustomerId, Arc<str>> = HashMap::new();
@@ -136,7 +136,7 @@ pub(super) fn accept(
     transaction: TransactionId,
     suggestion: &Suggestion,
 ) -> SourceResult<()> {
-    let params = s.full.matching.params();
+    let params = s.full.matching.params_in(s.lang);
     let Some((invoice, _, _)) = suggestion.invoices.first() else {
         return Err(SourceError::Refused(
             "the suggestion names no invoice".into(),

@@ -57,6 +57,8 @@ pub(super) struct Renderer<'a> {
     pub credits: &'a [CreditLine],
     pub invoices: &'a [OpenInvoice],
     pub payers: &'a PayerIndex,
+    /// The language the sentences are written in.
+    pub lang: crate::locale::Language,
 }
 
 impl Renderer<'_> {
@@ -75,19 +77,26 @@ impl Renderer<'_> {
         let d = &decisions[k];
         let credit = &self.credits[d.credit as usize];
         let invoice = &self.invoices[d.invoice as usize];
-        let money = |u: Units| from_units(u, credit.currency).to_string();
+        let lang = self.lang;
+        let money =
+            |u: Units| crate::locale::money(from_units(u, credit.currency), credit.currency, lang);
+        // French sets a space before a semicolon or a colon.
+        let (semi, colon) = (lang.pick(" ; ", "; "), lang.pick(" : ", ": "));
         let mut e = String::with_capacity(96);
         match d.why {
             Why::Structured => {
-                e.push_str("structured reference '");
+                e.push_str(lang.pick("la référence structurée '", "structured reference '"));
                 e.push_str(credit.structured_ref.as_deref().unwrap_or(""));
-                e.push_str("' designates invoice ");
+                e.push_str(lang.pick("' désigne la facture ", "' designates invoice "));
                 e.push_str(&invoice.number);
             }
             Why::Text { quote } => {
-                e.push_str("invoice ");
+                e.push_str(lang.pick("facture ", "invoice "));
                 e.push_str(&invoice.number);
-                e.push_str(" named in the bank text as '");
+                e.push_str(lang.pick(
+                    " citée dans le libellé bancaire sous la forme '",
+                    " named in the bank text as '",
+                ));
                 e.push_str(
                     credit
                         .remittance
@@ -97,16 +106,19 @@ impl Renderer<'_> {
                 e.push('\'');
             }
             Why::PayerAmount(how) => {
-                e.push_str(&self.payers.describe(invoice.customer_id, how, credit));
-                e.push_str("; ");
+                e.push_str(&self.payers.describe(invoice.customer_id, how, credit, lang));
+                e.push_str(semi);
                 e.push_str(&money(paid(d)));
-                e.push_str(" settles invoice ");
+                e.push_str(lang.pick(" solde la facture ", " settles invoice "));
                 e.push_str(&invoice.number);
-                e.push_str(", the only open invoice of that amount");
+                e.push_str(lang.pick(
+                    ", seule facture ouverte de ce montant",
+                    ", the only open invoice of that amount",
+                ));
             }
             Why::Combination { how, first, count } => {
-                e.push_str(&self.payers.describe(invoice.customer_id, how, credit));
-                e.push_str("; ");
+                e.push_str(&self.payers.describe(invoice.customer_id, how, credit, lang));
+                e.push_str(semi);
                 let members = &decisions[first as usize..(first + count) as usize];
                 let total: Units = members.iter().map(|m| m.amount).sum();
                 e.push_str(&money(total));
@@ -120,34 +132,55 @@ impl Renderer<'_> {
                     e.push_str(&money(m.amount));
                     e.push(')');
                 }
-                e.push_str(", the only combination of its open invoices");
+                e.push_str(lang.pick(
+                    ", seule combinaison de ses factures ouvertes",
+                    ", the only combination of its open invoices",
+                ));
             }
         }
         match d.note {
             Note::None => {}
             Note::Partial { open } => {
-                e.push_str("; pays ");
+                e.push_str(semi);
+                e.push_str(lang.pick("paie ", "pays "));
                 e.push_str(&money(d.amount));
-                e.push_str(" of the ");
+                e.push_str(lang.pick(" sur les ", " of the "));
                 e.push_str(&money(open));
-                e.push_str(" open, the invoice stays open");
+                e.push_str(lang.pick(
+                    " restant dus, la facture reste ouverte",
+                    " open, the invoice stays open",
+                ));
             }
             Note::Over { extra } => {
-                e.push_str("; ");
+                e.push_str(semi);
                 e.push_str(&money(extra));
-                e.push_str(" more than the open amount stays unallocated on the bank line");
+                e.push_str(lang.pick(
+                    " au-delà du montant ouvert restent à affecter sur la ligne bancaire",
+                    " more than the open amount stays unallocated on the bank line",
+                ));
             }
             Note::Short {
                 shortfall,
                 discount,
                 ..
             } => {
-                e.push_str("; ");
+                e.push_str(semi);
                 e.push_str(&money(shortfall));
-                e.push_str(if discount {
-                    " short: the early-payment discount, written off"
-                } else {
-                    " short: fees or rounding within the tolerance, written off"
+                e.push_str(lang.pick(" de moins", " short"));
+                e.push_str(colon);
+                e.push_str(match (discount, lang) {
+                    (true, crate::locale::Language::Fr) => {
+                        "l'escompte pour paiement anticipé, passé en écart de règlement"
+                    }
+                    (true, crate::locale::Language::En) => {
+                        "the early-payment discount, written off"
+                    }
+                    (false, crate::locale::Language::Fr) => {
+                        "frais ou arrondi dans la tolérance, passés en écart de règlement"
+                    }
+                    (false, crate::locale::Language::En) => {
+                        "fees or rounding within the tolerance, written off"
+                    }
                 });
             }
         }

@@ -44,6 +44,7 @@ pub use reversal::{
 
 use super::model::{CustomerId, InvoiceId, TransactionId};
 use super::money::Currency;
+use crate::locale::Language;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -103,6 +104,8 @@ pub struct MatchParams {
     pub fee_tolerance: Decimal,
     /// How many suggestions to keep per credit.
     pub max_suggestions: usize,
+    /// The language of the evidence and reasons the rules write (the acting person's).
+    pub lang: Language,
 }
 
 impl Default for MatchParams {
@@ -112,6 +115,7 @@ impl Default for MatchParams {
             min_suggestion_score: 30,
             fee_tolerance: Decimal::new(200, 2),
             max_suggestions: 3,
+            lang: Language::En,
         }
     }
 }

@@ -3,6 +3,7 @@
 use super::names::{loose_key, name_key, name_words};
 use super::{CreditLine, PayerDirectory};
 use crate::domain::model::CustomerId;
+use crate::locale::Language;
 use std::collections::HashMap;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -148,18 +149,33 @@ impl PayerIndex {
     }
 
     /// The evidence phrase for a payer recognised `how`.
-    pub(super) fn describe(&self, customer: CustomerId, how: How, credit: &CreditLine) -> String {
+    pub(super) fn describe(
+        &self,
+        customer: CustomerId,
+        how: How,
+        credit: &CreditLine,
+        lang: Language,
+    ) -> String {
         let name = credit.counterparty_name.as_deref().unwrap_or("");
         let whom = self.name_of(customer);
-        match how {
-            How::Iban => format!(
-                "IBAN {} learned for {whom}",
-                credit.counterparty_iban.as_deref().unwrap_or("")
-            ),
-            How::LearnedName => format!("payer '{name}' learned for {whom}"),
-            How::OwnName => format!("payer '{name}' is the name of {whom}"),
-            How::CutName => format!("payer '{name}' is the name of {whom} (one of them cut short)"),
-            How::NameInText => format!("the name of {whom} is in the bank text"),
+        let iban = credit.counterparty_iban.as_deref().unwrap_or("");
+        match (how, lang) {
+            (How::Iban, Language::Fr) => format!("IBAN {iban} appris pour {whom}"),
+            (How::Iban, Language::En) => format!("IBAN {iban} learned for {whom}"),
+            (How::LearnedName, Language::Fr) => format!("payeur '{name}' appris pour {whom}"),
+            (How::LearnedName, Language::En) => format!("payer '{name}' learned for {whom}"),
+            (How::OwnName, Language::Fr) => format!("le payeur '{name}' est le nom de {whom}"),
+            (How::OwnName, Language::En) => format!("payer '{name}' is the name of {whom}"),
+            (How::CutName, Language::Fr) => {
+                format!("le payeur '{name}' est le nom de {whom} (l'un des deux tronqué)")
+            }
+            (How::CutName, Language::En) => {
+                format!("payer '{name}' is the name of {whom} (one of them cut short)")
+            }
+            (How::NameInText, Language::Fr) => {
+                format!("le nom de {whom} figure dans le libellé bancaire")
+            }
+            (How::NameInText, Language::En) => format!("the name of {whom} is in the bank text"),
         }
     }
 

@@ -7,6 +7,7 @@ use super::scan::compact;
 use crate::domain::model::TransactionId;
 use crate::domain::money::Currency;
 use crate::import::text::normalise_reference;
+use crate::locale::Language;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -56,33 +57,33 @@ pub struct ReversalFound {
 }
 
 /// What the two lines share besides the amount, in words; empty when nothing.
-fn agreement(r: &ReversalCandidate, c: &PastCredit) -> Vec<&'static str> {
+fn agreement(r: &ReversalCandidate, c: &PastCredit, lang: Language) -> Vec<&'static str> {
     let mut same = Vec::new();
     if let (Some(a), Some(b)) = (&r.counterparty_iban, &c.counterparty_iban)
         && compact(a) == compact(b)
         && !a.trim().is_empty()
     {
-        same.push("same IBAN");
+        same.push(lang.pick("même IBAN", "same IBAN"));
     }
     let (a, b) = (
         name_key(r.counterparty_name.as_deref().unwrap_or("")),
         name_key(c.counterparty_name.as_deref().unwrap_or("")),
     );
     if !a.is_empty() && a == b {
-        same.push("same counterparty");
+        same.push(lang.pick("même contrepartie", "same counterparty"));
     }
     if let (Some(a), Some(b)) = (&r.structured_ref, &c.structured_ref)
         && !compact(a).is_empty()
         && compact(a) == compact(b)
     {
-        same.push("same reference");
+        same.push(lang.pick("même référence", "same reference"));
     }
     let (a, b) = (
         normalise_reference(&r.remittance),
         normalise_reference(&c.remittance),
     );
     if b.len() >= 6 && a.contains(&b) {
-        same.push("same text");
+        same.push(lang.pick("même libellé", "same text"));
     }
     same
 }
@@ -91,9 +92,11 @@ fn agreement(r: &ReversalCandidate, c: &PastCredit) -> Vec<&'static str> {
 /// back the latest credit of the same amount and currency within the window that shares its
 /// counterparty or reference, or the only such credit when none does; an unflagged debit
 /// only a matched credit it shares a counterparty or reference with. Each line is used once.
+/// The reasons are written in `lang`.
 pub fn find_reversals(
     candidates: &[ReversalCandidate],
     credits: &[PastCredit],
+    lang: Language,
 ) -> Vec<ReversalFound> {
     let mut by_amount: HashMap<(Currency, i64), Vec<usize>> = HashMap::new();
     for (i, c) in credits.iter().enumerate() {
@@ -126,13 +129,20 @@ pub fn find_reversals(
         let agreeing = in_window
             .iter()
             .rev()
-            .map(|&i| (i, agreement(r, &credits[i])))
+            .map(|&i| (i, agreement(r, &credits[i], lang)))
             .find(|(i, same)| !same.is_empty() && (r.flagged || credits[*i].matched));
         let chosen = match agreeing {
             Some((i, same)) => Some((i, same.join(", "))),
             None if r.flagged && in_window.len() == 1 => Some((
                 in_window[0],
-                format!("the only credit of that amount in the {REVERSAL_WINDOW_DAYS} days before"),
+                match lang {
+                    Language::Fr => format!(
+                        "le seul crédit de ce montant dans les {REVERSAL_WINDOW_DAYS} jours précédents"
+                    ),
+                    Language::En => format!(
+                        "the only credit of that amount in the {REVERSAL_WINDOW_DAYS} days before"
+                    ),
+                },
             )),
             None => None,
         };
@@ -141,18 +151,40 @@ pub fn find_reversals(
         };
         used[i] = true;
         let credit = &credits[i];
-        let kind = if r.flagged {
-            "marked as a reversal by the bank"
-        } else {
-            "a debit mirroring it"
+        let reason = match (lang, r.flagged) {
+            (Language::Fr, flagged) => format!(
+                "la ligne bancaire n° {} du {} ({}) reprend le crédit du {} ({} {}) : {} ; {why}",
+                r.id,
+                r.date.format("%d/%m/%Y"),
+                r.amount,
+                credit.date.format("%d/%m/%Y"),
+                credit.amount,
+                credit.currency,
+                if flagged {
+                    "marquée comme rejet par la banque"
+                } else {
+                    "un débit qui lui répond"
+                }
+            ),
+            (Language::En, flagged) => format!(
+                "bank line #{} of {} ({}) takes back the credit of {} ({} {}): {}; {why}",
+                r.id,
+                r.date,
+                r.amount,
+                credit.date,
+                credit.amount,
+                credit.currency,
+                if flagged {
+                    "marked as a reversal by the bank"
+                } else {
+                    "a debit mirroring it"
+                }
+            ),
         };
         out.push(ReversalFound {
             reversal_id: r.id,
             credit_id: credit.id,
-            reason: format!(
-                "bank line #{} of {} ({}) takes back the credit of {} ({} {}): {kind}; {why}",
-                r.id, r.date, r.amount, credit.date, credit.amount, credit.currency
-            ),
+            reason,
         });
     }
     out

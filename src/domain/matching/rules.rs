@@ -209,6 +209,7 @@ impl<'a> Matcher<'a> {
             credits: self.credits,
             invoices: self.invoices,
             payers: &self.payers,
+            lang: self.params.lang,
         };
         let allocations = renderer.all(&self.decisions, self.threads);
         let left = |c: usize| from_units(self.left[c], self.credits[c].currency);

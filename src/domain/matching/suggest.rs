@@ -6,6 +6,7 @@ use super::hashing::par_ranges;
 use super::payer::Payer;
 use super::prepass::HitKind;
 use super::rules::Matcher;
+use super::words::component_words;
 use super::{ScoreComponents, Suggestion};
 use chrono::Days;
 
@@ -202,40 +203,43 @@ fn describe(m: &Matcher<'_>, c: usize, inv: u32, components: ScoreComponents) ->
     let credit = &m.credits[c];
     let invoice = &m.invoices[inv as usize];
     let (pay, open) = (m.left[c], m.open[inv as usize]);
+    let lang = m.params.lang;
+    let money =
+        |u: Units| crate::locale::money(from_units(u, credit.currency), credit.currency, lang);
+    // The fixed phrases are the cockpit's (`words`); the amounts and the payer's name are
+    // added where they say more.
+    let [reference, amount, _, date] = component_words(components, lang);
     let mut reasons: Vec<String> = Vec::new();
-    match components.reference {
-        r if r >= REF_NAMED => reasons.push("its number is in the reference".into()),
-        r if r >= REF_AMBIGUOUS => {
-            reasons.push("its number is in the text, as another's is".into())
-        }
-        r if r >= REF_WEAK => reasons.push("a short number in the text matches it".into()),
-        _ => {}
+    if components.reference >= REF_WEAK {
+        reasons.push(reference.1.into());
     }
     match components.amount {
-        30 => reasons.push("same amount".into()),
-        27 => reasons.push("amount less its early-payment discount".into()),
-        25 => reasons.push("amount within the fee tolerance".into()),
+        30 | 27 | 25 => reasons.push(amount.1.into()),
         _ if pay < open => reasons.push(format!(
-            "pays {} of {}",
-            from_units(pay, credit.currency),
-            from_units(open, credit.currency)
+            "{} {} {} {}",
+            lang.pick("paie", "pays"),
+            money(pay),
+            lang.pick("sur", "of"),
+            money(open)
         )),
         _ => reasons.push(format!(
-            "{} more than the {} open",
-            from_units(pay - open, credit.currency),
-            from_units(open, credit.currency)
+            "{} {} {}",
+            money(pay - open),
+            lang.pick("de plus que les", "more than the"),
+            money(open) + lang.pick(" restant dus", " open")
         )),
     }
+    let whom = m.payers.name_of(invoice.customer_id);
     match components.payer {
-        20 => reasons.push(format!("paid by {}", m.payers.name_of(invoice.customer_id))),
+        20 => reasons.push(format!("{} {whom}", lang.pick("payé par", "paid by"))),
         10 => reasons.push(format!(
-            "payer may be {}",
-            m.payers.name_of(invoice.customer_id)
+            "{} {whom}",
+            lang.pick("payeur possible :", "payer may be")
         )),
         _ => {}
     }
     if components.date < 10 {
-        reasons.push("dated oddly for this invoice".into());
+        reasons.push(date.1.into());
     }
     Suggestion {
         invoice_id: invoice.id,
@@ -244,6 +248,6 @@ fn describe(m: &Matcher<'_>, c: usize, inv: u32, components: ScoreComponents) ->
         open: from_units(open, invoice.currency),
         score: components.total(),
         components,
-        reason: reasons.join("; "),
+        reason: reasons.join(lang.pick(" ; ", "; ")),
     }
 }

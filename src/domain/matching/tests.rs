@@ -253,6 +253,42 @@ fn rule_4_combinations_of_two_and_three() {
     assert!(run(&[c], &ambiguous).allocations.is_empty());
 }
 
+/// The evidence is written in the language of whoever runs the rules: a French operator's
+/// trail reads in French, amounts written the French way.
+#[test]
+fn the_evidence_speaks_the_language_it_is_asked_in() {
+    let invoices = [
+        inv(81, "FA-2024-0081", 1, 5, dec!(1300.00)),
+        inv(80, "FA-2024-0080", 1, 1, dec!(200.00)),
+    ];
+    let text = "FACTURES FA-2024-0081 ET FA-2024-0080";
+    let credits = [credit(2, 10, dec!(1350.00), text)];
+    let french = MatchParams {
+        lang: Language::Fr,
+        ..MatchParams::default()
+    };
+    let out = match_credits(&credits, &invoices, &dir(), &french);
+    let evidence: Vec<&str> = out
+        .allocations
+        .iter()
+        .map(|a| a.evidence.as_str())
+        .collect();
+    assert_eq!(
+        evidence,
+        [
+            "facture FA-2024-0080 citée dans le libellé bancaire sous la forme 'FA-2024-0080'",
+            "facture FA-2024-0081 citée dans le libellé bancaire sous la forme 'FA-2024-0081' ; \
+             paie 1 150,00 € sur les 1 300,00 € restant dus, la facture reste ouverte",
+        ]
+    );
+    let english = run(&credits, &invoices);
+    assert_eq!(
+        english.allocations[1].evidence,
+        "invoice FA-2024-0081 named in the bank text as 'FA-2024-0081'; \
+         pays €1,150.00 of the €1,300.00 open, the invoice stays open"
+    );
+}
+
 #[test]
 fn several_numbers_in_text_oldest_first_partial_and_over_payments() {
     let invoices = [
@@ -385,7 +421,7 @@ fn reversals_take_back_the_right_credit() {
         (back(10, 90, dec!(-100.00), Some("FR1"), true), None), // beyond 60 days
     ];
     for (candidate, want) in cases {
-        let found = find_reversals(std::slice::from_ref(&candidate), &credits);
+        let found = find_reversals(std::slice::from_ref(&candidate), &credits, Language::En);
         assert_eq!(
             found.iter().map(|f| f.credit_id).next(),
             want,

@@ -8,6 +8,7 @@ use crate::domain::matching::{
 };
 use crate::domain::model::{CustomerId, InvoiceId, TransactionId};
 use crate::domain::money::from_minor;
+use crate::locale::Language;
 use crate::store::{Actor, Store, StoreError, StoreResult};
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -90,11 +91,25 @@ fn allocate(
             break;
         }
         let amount = left.min(inv.open);
-        let mut evidence = format!("{why}; invoice {}", inv.number);
+        let lang = actor.lang;
+        let money = |a| crate::locale::money(a, credit.currency, lang);
+        let semi = lang.pick(" ; ", "; ");
+        let mut evidence = format!(
+            "{why}{semi}{} {}",
+            lang.pick("facture", "invoice"),
+            inv.number
+        );
         if amount < inv.open {
             evidence.push_str(&format!(
-                "; pays {amount} of the {} open, the invoice stays open",
-                inv.open
+                "{semi}{} {} {} {}{}",
+                lang.pick("paie", "pays"),
+                money(amount),
+                lang.pick("sur les", "of the"),
+                money(inv.open),
+                lang.pick(
+                    " restant dus, la facture reste ouverte",
+                    " open, the invoice stays open"
+                )
             ));
         }
         let allocation = Allocation {
@@ -202,7 +217,11 @@ pub fn assign(
             .iter()
             .map(|&i| open_invoice(tx, i, &credit))
             .collect::<StoreResult<Vec<_>>>()?;
-        let why = format!("assigned by {}", actor.who);
+        let why = format!(
+            "{} {}",
+            actor.lang.pick("affecté par", "assigned by"),
+            actor.who
+        );
         allocate(tx, &credit, list, Rule::Manual, &why, actor)
     })
 }
@@ -226,10 +245,16 @@ pub fn assign_to_customer(
                 credit.currency
             )));
         }
-        let why = format!(
-            "assigned by {} to the customer's oldest invoices",
-            actor.who
-        );
+        let why = match actor.lang {
+            Language::Fr => format!(
+                "affecté par {} aux factures les plus anciennes du client",
+                actor.who
+            ),
+            Language::En => format!(
+                "assigned by {} to the customer's oldest invoices",
+                actor.who
+            ),
+        };
         allocate(tx, &credit, list, Rule::Manual, &why, actor)
     })
 }
@@ -254,6 +279,7 @@ pub fn accept_suggestion(
         // Every candidate, not only the best few: a person may pick the third.
         let wide = MatchParams {
             max_suggestions: usize::MAX,
+            lang: actor.lang,
             ..params.clone()
         };
         let found = suggest_for(std::slice::from_ref(&credit), &invoices, &payers, &wide);
@@ -268,10 +294,16 @@ pub fn accept_suggestion(
             )));
         };
         let c = s.components;
-        let why = format!(
-            "suggestion accepted by {}: score {} (reference {}, amount {}, payer {}, date {}): {}",
-            actor.who, s.score, c.reference, c.amount, c.payer, c.date, s.reason
-        );
+        let why = match actor.lang {
+            Language::Fr => format!(
+                "suggestion acceptée par {} : score {} (référence {}, montant {}, payeur {}, date {}) : {}",
+                actor.who, s.score, c.reference, c.amount, c.payer, c.date, s.reason
+            ),
+            Language::En => format!(
+                "suggestion accepted by {}: score {} (reference {}, amount {}, payer {}, date {}): {}",
+                actor.who, s.score, c.reference, c.amount, c.payer, c.date, s.reason
+            ),
+        };
         allocate(tx, &credit, vec![target], Rule::SuggestionAccepted, &why, actor)
     })
 }

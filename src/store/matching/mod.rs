@@ -145,6 +145,11 @@ pub fn run_matching(
 const RUN_CACHE_KIB: i64 = -65_536;
 
 fn run_in(tx: &Transaction<'_>, params: &MatchParams, actor: &Actor) -> StoreResult<RunSummary> {
+    // The evidence is written in the language of whoever runs the rules.
+    let params = &MatchParams {
+        lang: actor.lang,
+        ..params.clone()
+    };
     let load::RunInputs {
         credits,
         invoices,

@@ -124,7 +124,7 @@ pub(super) fn apply(
         })
         .collect();
     let mut done = Vec::new();
-    for found in find_reversals(&candidates, &credits) {
+    for found in find_reversals(&candidates, &credits, actor.lang) {
         done.push(undo_credit(tx, found, actor)?);
     }
     Ok((done, new_mark))

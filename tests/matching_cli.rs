@@ -62,11 +62,16 @@ fn seed(path: &Path) {
 }
 
 fn encours(db: &Path, args: &[&str]) -> (bool, String, String) {
+    encours_in("en_GB.UTF-8", db, args)
+}
+
+/// `encours` with `LANG` set to `lang`.
+fn encours_in(lang: &str, db: &Path, args: &[&str]) -> (bool, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_encours"))
         .arg("--db")
         .arg(db)
         .args(args)
-        .env("LANG", "en_GB.UTF-8")
+        .env("LANG", lang)
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
         .env_remove("ENCOURS_CONFIG")
@@ -161,22 +166,8 @@ fn a_french_operators_matching_writes_its_evidence_in_french() {
     let db = dir.path().join("books.db");
     seed(&db);
     let french = |args: &[&str]| {
-        let out = Command::new(env!("CARGO_BIN_EXE_encours"))
-            .arg("--db")
-            .arg(&db)
-            .args(args)
-            .env("LANG", "fr_FR.UTF-8")
-            .env_remove("LC_ALL")
-            .env_remove("LC_MESSAGES")
-            .env_remove("ENCOURS_CONFIG")
-            .env("USER", "alice")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        let (ok, _, err) = encours_in("fr_FR.UTF-8", &db, args);
+        assert!(ok, "{err}");
     };
     french(&["match"]);
     let conn = rusqlite::Connection::open(&db).unwrap();

@@ -10,7 +10,7 @@ use encours::ingest::ingest;
 use encours::store::{Actor, Store};
 use inbox_support::{count, files_under, waiting};
 use std::io::BufRead;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
@@ -192,15 +192,21 @@ fn statements(n: usize) -> Vec<(String, String)> {
     unreachable!()
 }
 
+/// A temporary folder with the database's path and an inbox folder in it.
+fn books_with_inbox() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("encours.db");
+    let inbox = dir.path().join("inbox");
+    std::fs::create_dir_all(&inbox).unwrap();
+    (dir, db, inbox)
+}
+
 #[test]
 fn demo_exports_dropped_in_the_inbox_are_imported_once() {
     if !readers_ready(Needs::CamtAndCsv) {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("encours.db");
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir_all(&inbox).unwrap();
+    let (_dir, db, inbox) = books_with_inbox();
     let files = encours::demo::generate::build(7, 8, 120, today());
     let mut dropped = vec![
         ("a-clients.csv".to_string(), files.customers_csv),
@@ -258,10 +264,7 @@ fn with_matching_after_import_off_the_watcher_only_imports() {
     if !readers_ready(Needs::CamtAndCsv) {
         return;
     }
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("encours.db");
-    let inbox = dir.path().join("inbox");
-    std::fs::create_dir_all(&inbox).unwrap();
+    let (dir, db, inbox) = books_with_inbox();
     let config = dir.path().join("encours.toml");
     std::fs::write(&config, "[matching]\nafter_import = false\n").unwrap();
     let files = encours::demo::generate::build(7, 8, 120, today());

@@ -104,7 +104,8 @@ impl MatchingSettings {
         }
     }
 
-    /// [`Self::params`], the evidence and reasons written in `lang`.
+    /// [`Self::params`], suggestion reasons written in `lang` (a write takes its actor's
+    /// language instead: `store::Actor::speaking`).
     pub fn params_in(&self, lang: crate::locale::Language) -> crate::domain::matching::MatchParams {
         crate::domain::matching::MatchParams {
             lang,

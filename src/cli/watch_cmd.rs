@@ -166,7 +166,7 @@ pub fn run(ctx: &Context, args: &WatchArgs) -> anyhow_like::Result<i32> {
     }));
     let mut ingest = StoreIngest::new(store, ctx.parse_context());
     if settings.matching.after_import {
-        ingest = ingest.with_matching(settings.matching.params_in(ctx.lang));
+        ingest = ingest.with_matching(settings.matching.params());
     }
     let ingest = Box::new(ingest);
 

@@ -67,7 +67,7 @@ pub fn build_into(
         }
     }
     // The first morning's lettrage, as `encours match` would do it.
-    let params = ctx.settings.matching.params_in(ctx.lang);
+    let params = ctx.settings.matching.params();
     let run = crate::store::matching::run_matching(store, &params, &actor)?;
     lines.push(format!(
         "matching: {} bank credits matched, {} left for a person",

@@ -144,14 +144,18 @@ impl Inbox {
         if imported.is_empty() {
             return None;
         }
-        let actor =
-            Actor::new(self.config.who.clone(), (self.config.clock)()).speaking(self.config.lang);
+        let actor = self.actor();
         let outcome = self.ingest.after_imports(&actor)?;
         Some(InboxEvent {
             file: imported.join(", "),
             outcome,
             moved_to: None,
         })
+    }
+
+    /// The inbox acting now, in its language.
+    fn actor(&self) -> Actor {
+        Actor::new(self.config.who.clone(), (self.config.clock)()).speaking(self.config.lang)
     }
 
     /// Claims, ingests and files away one file. `None`: another watcher took it first.
@@ -169,8 +173,7 @@ impl Inbox {
             Ok(Err(refusal)) => return Some(self.reject(&held, name, refusal)),
             Err(e) => return Some(self.give_back(&held, name, format!("cannot read it: {e}"))),
         };
-        let actor =
-            Actor::new(self.config.who.clone(), (self.config.clock)()).speaking(self.config.lang);
+        let actor = self.actor();
         match self.ingest.ingest(&bytes, name, &actor) {
             Ok(IngestOutcome::Imported(summary)) => {
                 let moved_to = self.archive(&held, name, actor.at.date(), None);

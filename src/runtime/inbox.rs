@@ -19,7 +19,7 @@ pub fn start(ctx: &Context, out: Sender<Msg>, log: &Log) -> Option<Watcher> {
     let config = InboxConfig::from_settings(&ctx.settings, &ctx.db_path, &ctx.who, ctx.lang, clock);
     let ingest = match StoreIngest::open(&ctx.db_path, ctx.parse_context()) {
         Ok(i) if ctx.settings.matching.after_import => {
-            i.with_matching(ctx.settings.matching.params_in(ctx.lang))
+            i.with_matching(ctx.settings.matching.params())
         }
         Ok(i) => i,
         Err(e) => {

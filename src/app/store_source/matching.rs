@@ -136,7 +136,7 @@ pub(super) fn accept(
     transaction: TransactionId,
     suggestion: &Suggestion,
 ) -> SourceResult<()> {
-    let params = s.full.matching.params_in(s.lang);
+    let params = s.full.matching.params();
     let Some((invoice, _, _)) = suggestion.invoices.first() else {
         return Err(SourceError::Refused(
             "the suggestion names no invoice".into(),

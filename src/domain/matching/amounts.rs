@@ -33,6 +33,11 @@ pub(super) fn from_units(u: Units, currency: Currency) -> Decimal {
     d
 }
 
+/// `u` as a person reads an amount in `lang`, for the evidence and reasons.
+pub(super) fn money_text(u: Units, currency: Currency, lang: crate::locale::Language) -> String {
+    crate::locale::money(from_units(u, currency), currency, lang)
+}
+
 /// How a payment settles an invoice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Settle {

@@ -1,7 +1,7 @@
 //! What the rules decided, kept compact while they run and written out as sentences at the
 //! end (in parallel): a million allocations should not wait on a million `format!`s one by one.
 
-use super::amounts::{Units, from_units};
+use super::amounts::{Units, from_units, money_text};
 use super::hashing::par_ranges;
 use super::payer::{How, PayerIndex};
 use super::{Allocation, CreditLine, OpenInvoice, Rule};
@@ -78,8 +78,7 @@ impl Renderer<'_> {
         let credit = &self.credits[d.credit as usize];
         let invoice = &self.invoices[d.invoice as usize];
         let lang = self.lang;
-        let money =
-            |u: Units| crate::locale::money(from_units(u, credit.currency), credit.currency, lang);
+        let money = |u: Units| money_text(u, credit.currency, lang);
         // French sets a space before a semicolon or a colon.
         let (semi, colon) = (lang.pick(" ; ", "; "), lang.pick(" : ", ": "));
         let mut e = String::with_capacity(96);
@@ -168,19 +167,16 @@ impl Renderer<'_> {
                 e.push_str(&money(shortfall));
                 e.push_str(lang.pick(" de moins", " short"));
                 e.push_str(colon);
-                e.push_str(match (discount, lang) {
-                    (true, crate::locale::Language::Fr) => {
-                        "l'escompte pour paiement anticipé, passé en écart de règlement"
-                    }
-                    (true, crate::locale::Language::En) => {
-                        "the early-payment discount, written off"
-                    }
-                    (false, crate::locale::Language::Fr) => {
-                        "frais ou arrondi dans la tolérance, passés en écart de règlement"
-                    }
-                    (false, crate::locale::Language::En) => {
-                        "fees or rounding within the tolerance, written off"
-                    }
+                e.push_str(if discount {
+                    lang.pick(
+                        "l'escompte pour paiement anticipé, passé en écart de règlement",
+                        "the early-payment discount, written off",
+                    )
+                } else {
+                    lang.pick(
+                        "frais ou arrondi dans la tolérance, passés en écart de règlement",
+                        "fees or rounding within the tolerance, written off",
+                    )
                 });
             }
         }

@@ -104,7 +104,8 @@ pub struct MatchParams {
     pub fee_tolerance: Decimal,
     /// How many suggestions to keep per credit.
     pub max_suggestions: usize,
-    /// The language of the evidence and reasons the rules write (the acting person's).
+    /// The language of the evidence and reasons the rules write. The store sets it from the
+    /// acting person for every write; callers set it only for suggestions they show.
     pub lang: Language,
 }
 

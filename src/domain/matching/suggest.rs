@@ -1,7 +1,7 @@
 //! Rule 5: for a credit no rule settled, the invoices a person is most likely to pick, each
 //! with its score components (reference 0–40, amount 0–30, payer 0–20, date 0–10).
 
-use super::amounts::{Settle, Units, from_units, settles};
+use super::amounts::{Settle, Units, from_units, money_text, settles};
 use super::hashing::par_ranges;
 use super::payer::Payer;
 use super::prepass::HitKind;
@@ -204,8 +204,7 @@ fn describe(m: &Matcher<'_>, c: usize, inv: u32, components: ScoreComponents) ->
     let invoice = &m.invoices[inv as usize];
     let (pay, open) = (m.left[c], m.open[inv as usize]);
     let lang = m.params.lang;
-    let money =
-        |u: Units| crate::locale::money(from_units(u, credit.currency), credit.currency, lang);
+    let money = |u: Units| money_text(u, credit.currency, lang);
     // The fixed phrases are the cockpit's (`words`); the amounts and the payer's name are
     // added where they say more.
     let [reference, amount, _, date] = component_words(components, lang);

@@ -5,6 +5,7 @@ mod bank;
 mod bulk;
 mod digest;
 mod invoice;
+mod sticky;
 mod stream;
 pub use digest::{blake3_hex, sha256_hex, sha256_hex_unless};
 

@@ -8,6 +8,7 @@
 //! UNIQUE(account_id, natural_key) index grows where the file's dates are, not at random
 //! places of a tree larger than the page cache.
 
+use super::sticky::StickyInsert;
 use super::{ImportSummary, WriteError, minor};
 use crate::domain::model::{AccountRef, Balance, NewBankTransaction, SourceLocation};
 use crate::domain::money::Currency;
@@ -15,13 +16,13 @@ use crate::import::prehashed::Prehashed;
 use crate::import::text;
 use crate::store::{SqlDate, date_to_sql};
 use chrono::{Datelike, NaiveDate};
-use rusqlite::{OptionalExtension, Statement, Transaction, params};
+use rusqlite::{OptionalExtension, Transaction, params};
 use sha2::{Digest, Sha256};
 use std::collections::{HashMap, HashSet};
 
 pub(super) struct BankWriter<'c> {
     tx: &'c Transaction<'c>,
-    insert: Option<Statement<'c>>,
+    insert: Option<StickyInsert<'c>>,
     /// Per statement of the file: its account and the index of that account's ranks.
     statements: Vec<(i64, usize)>,
     ranks: Vec<(i64, Ranks)>,
@@ -100,30 +101,29 @@ impl<'c> BankWriter<'c> {
         let key = natural_key(t.booking_date, digest, rank);
         let insert = match &mut self.insert {
             Some(s) => s,
-            None => self.insert.insert(self.tx.prepare(
+            None => self.insert.insert(StickyInsert::new(self.tx.prepare(
                 "INSERT OR IGNORE INTO bank_transactions (account_id, natural_key, booking_date,
                     value_date, amount_minor, currency, counterparty_name, counterparty_iban,
                     remittance, structured_ref, bank_ref, type_code, reversal, import_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-            )?),
+            )?)),
         };
         let value = t.value_date.map(SqlDate::new);
-        let changed = insert.execute(params![
-            account,
-            &key[..],
-            booking.as_str(),
-            value.as_ref().map(SqlDate::as_str),
-            amount,
-            t.currency.as_str(),
-            t.counterparty_name,
-            t.counterparty_iban,
-            t.remittance,
-            t.structured_ref,
-            t.bank_ref,
-            t.type_code,
-            t.reversal,
-            import_id
-        ])?;
+        insert.int(1, account)?;
+        insert.each_row(2, &key[..])?;
+        insert.text(3, Some(booking.as_str()))?;
+        insert.text(4, value.as_ref().map(SqlDate::as_str))?;
+        insert.each_row(5, amount)?;
+        insert.text(6, Some(t.currency.as_str()))?;
+        insert.text(7, t.counterparty_name.as_deref())?;
+        insert.text(8, t.counterparty_iban.as_deref())?;
+        insert.each_row(9, t.remittance.as_str())?;
+        insert.text(10, t.structured_ref.as_deref())?;
+        insert.text(11, t.bank_ref.as_deref())?;
+        insert.text(12, t.type_code.as_deref())?;
+        insert.int(13, i64::from(t.reversal))?;
+        insert.int(14, import_id)?;
+        let changed = insert.run()?;
         if changed == 1 {
             summary.transactions_inserted += 1;
         } else {

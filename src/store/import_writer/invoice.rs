@@ -1,6 +1,7 @@
 //! Invoices and credit notes into `invoices`, with the statements prepared once per file and
 //! each customer looked up once.
 
+use super::sticky::StickyInsert;
 use super::{ImportSummary, WriteError, minor};
 use crate::domain::model::{InvoiceKind, NewInvoice};
 use crate::import::{ImportError, text};
@@ -13,7 +14,7 @@ pub(super) struct InvoiceWriter<'c> {
     /// Customer code → id, filled as codes are met: a file names each customer many times.
     customers: HashMap<String, i64>,
     customer: Option<Statement<'c>>,
-    insert: Option<Statement<'c>>,
+    insert: Option<StickyInsert<'c>>,
 }
 
 impl<'c> InvoiceWriter<'c> {
@@ -88,33 +89,32 @@ impl<'c> InvoiceWriter<'c> {
         // (nearly all of them) then costs one statement, not a lookup and an insert.
         let insert = match &mut self.insert {
             Some(s) => s,
-            None => self.insert.insert(self.tx.prepare(
+            None => self.insert.insert(StickyInsert::new(self.tx.prepare(
                 "INSERT INTO invoices (number, number_key, kind, customer_id, issue_date, due_date,
                     amount_minor, currency, prepaid_minor, disputed, payment_reference,
                     discount_percent, import_id, settled_on)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)
                  ON CONFLICT (number, kind) DO NOTHING",
-            )?),
+            )?)),
         };
         // What the `invoices_settle_insert` trigger writes, written with the row: a load
         // sets that trigger aside (`bulk::SetAside`), and otherwise it writes the same day.
         let settled = (facts.amount - facts.prepaid <= 0).then_some(facts.issue.as_str());
-        let inserted = insert.execute(params![
-            inv.number,
-            facts.number_key,
-            inv.kind.as_str(),
-            customer,
-            facts.issue.as_str(),
-            facts.due.as_ref().map(SqlDate::as_str),
-            facts.amount,
-            inv.currency.as_str(),
-            facts.prepaid,
-            inv.disputed,
-            inv.payment_reference,
-            facts.discount,
-            import_id,
-            settled,
-        ])?;
+        insert.each_row(1, inv.number.as_str())?;
+        insert.each_row(2, facts.number_key.as_str())?;
+        insert.text(3, Some(inv.kind.as_str()))?;
+        insert.int(4, customer)?;
+        insert.text(5, Some(facts.issue.as_str()))?;
+        insert.text(6, facts.due.as_ref().map(SqlDate::as_str))?;
+        insert.each_row(7, facts.amount)?;
+        insert.text(8, Some(inv.currency.as_str()))?;
+        insert.int(9, facts.prepaid)?;
+        insert.int(10, i64::from(inv.disputed))?;
+        insert.text(11, inv.payment_reference.as_deref())?;
+        insert.text(12, facts.discount.as_deref())?;
+        insert.int(13, import_id)?;
+        insert.text(14, settled)?;
+        let inserted = insert.run()?;
         if inserted == 1 {
             summary.invoices_inserted += 1;
             return Ok(());

@@ -23,7 +23,7 @@ use encours::store::{ageing, forecast, intel, matching};
 use rusqlite::Connection;
 use std::path::Path;
 use std::time::Instant;
-use timing::{report, sample, time};
+use timing::{Stats, report, sample, time};
 
 fn main() {
     // `cargo bench` passes `--bench`; a filter argument is not supported, all rows run.
@@ -77,9 +77,17 @@ fn tmp_db(dir: &tempfile::TempDir) -> std::path::PathBuf {
 fn bank_import(size: &Size, settings: &Settings) {
     let csv = bank_csv(size.bank_lines);
     let n = size.bank_lines;
-    let stats = sample(size.runs, || {
+    let import = |with_date_index: bool| {
         let dir = tempfile::tempdir().unwrap();
         let mut store = open(&tmp_db(&dir));
+        if with_date_index {
+            store
+                .conn()
+                .execute_batch(
+                    "CREATE INDEX bank_transactions_date ON bank_transactions(booking_date)",
+                )
+                .unwrap();
+        }
         let ctx = parse_context(settings, "bank.csv");
         let (out, d) = time(|| ingest(&mut store, csv.as_bytes(), "bank.csv", &ctx, &actor()));
         match out {
@@ -87,52 +95,54 @@ fn bank_import(size: &Size, settings: &Settings) {
             other => panic!("bank csv: {other:?}"),
         }
         d
-    });
-    report(
-        size.name,
-        "bank CSV import (ingest: parse + insert, one transaction)",
-        &stats,
-        Some(n),
-        "",
-    );
-    // The same import with the date index that schema step 13 dropped, for the comparison
-    // in one run (the machine is shared: figures from different runs differ by more).
-    let indexed = sample(size.runs, || {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = open(&tmp_db(&dir));
-        store
-            .conn()
-            .execute_batch("CREATE INDEX bank_transactions_date ON bank_transactions(booking_date)")
-            .unwrap();
-        let ctx = parse_context(settings, "bank.csv");
-        let (out, d) = time(|| ingest(&mut store, csv.as_bytes(), "bank.csv", &ctx, &actor()));
-        assert!(matches!(out, Ok(IngestOutcome::Imported(_))));
-        d
-    });
-    report(
-        size.name,
-        "bank CSV import with the booking_date index (before schema step 13)",
-        &indexed,
-        Some(n),
-        "",
-    );
-    let bare = sample(size.runs, || {
+    };
+    let bare = || {
         let dir = tempfile::tempdir().unwrap();
         let (rows, d) = bare_loop(&tmp_db(&dir), csv.as_bytes());
         assert_eq!(rows, n);
         d
-    });
+    };
+    // The three run in turn, round after round, and the ratio is taken within each round:
+    // on a shared machine whose speed drifts by more than the gap measured, medians of
+    // groups run minutes apart compare different machines.
+    let (mut ours, mut indexed, mut loops, mut ratios) = (vec![], vec![], vec![], vec![]);
+    for _ in 0..size.runs.max(1) {
+        let (a, b) = (import(false), bare());
+        ratios.push(a.as_secs_f64() / b.as_secs_f64().max(1e-9));
+        ours.push(a);
+        loops.push(b);
+        // The same import with the date index that schema step 13 dropped.
+        indexed.push(import(true));
+    }
     report(
         size.name,
-        "bare csv + prepared INSERT loop",
-        &bare,
+        "bank CSV import (ingest: parse + insert, one transaction)",
+        &Stats::new(ours),
         Some(n),
         "",
     );
-    println!(
-        "| {} | ratio import / bare loop | {:.2}x | | | | |",
+    report(
         size.name,
-        stats.median().as_secs_f64() / bare.median().as_secs_f64()
+        "bank CSV import with the booking_date index (before schema step 13)",
+        &Stats::new(indexed),
+        Some(n),
+        "",
+    );
+    report(
+        size.name,
+        "bare csv + prepared INSERT loop",
+        &Stats::new(loops),
+        Some(n),
+        "",
+    );
+    ratios.sort_by(f64::total_cmp);
+    println!(
+        "| {} | ratio import / bare loop (median of rounds run in turn) | {:.2}x | min {:.2} / max {:.2} | n={} | | |",
+        size.name,
+        ratios[ratios.len() / 2],
+        ratios[0],
+        ratios[ratios.len() - 1],
+        ratios.len()
     );
 }
 

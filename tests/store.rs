@@ -89,6 +89,43 @@ fn a_version_one_database_opens_and_upgrades_keeping_its_data() {
         })
         .unwrap();
     assert_eq!(name, "Ancien Client");
+    // A database keeps the page size it was created with: the larger pages apply to new
+    // files only, and nothing is rewritten behind the user's back.
+    let page: i64 = store
+        .conn()
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page, 4096);
+}
+
+#[test]
+fn a_new_database_has_the_large_pages() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("new.db");
+    let store = Store::open(&path, OpenOptions::default()).unwrap();
+    let page: i64 = store
+        .conn()
+        .query_row("PRAGMA page_size", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(page, encours::store::PAGE_SIZE);
+    assert_ne!(
+        page, 4096,
+        "SQLite's default, which the store means to change"
+    );
+    drop(store);
+    // Opened again (the file now exists), it keeps them and stays in WAL mode.
+    let store = Store::open(&path, OpenOptions::default()).unwrap();
+    let (page, mode): (i64, String) = (
+        store
+            .conn()
+            .query_row("PRAGMA page_size", [], |r| r.get(0))
+            .unwrap(),
+        store
+            .conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap(),
+    );
+    assert_eq!((page, mode.as_str()), (encours::store::PAGE_SIZE, "wal"));
 }
 
 #[test]

@@ -53,7 +53,8 @@
 //!   in file order (`ingest::pipe`), with foreign-key checks off for the write. A load larger
 //!   than its table sets the table's secondary indexes (and the INSERT triggers whose effect
 //!   the writer puts in each row) aside and builds them again before committing
-//!   (`store::import_writer::bulk`).
+//!   (`store::import_writer::bulk`); each row binds again only the parameters that changed
+//!   (`store::import_writer::sticky`). New databases have 16 KiB pages (`store::PAGE_SIZE`).
 //! - [`inbox`]: the watched folder: stable files only, claim by rename, archive or reject;
 //!   once a scan has imported files, the automatic matching rules on the same connection.
 //! - [`app`]: the cockpit's state. Screens are plain data, key presses become `Msg`s, `update`

@@ -4,6 +4,9 @@ use crate::domain::money::Currency;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 
+pub mod refusals;
+mod refusals_fr;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Language {
     Fr,

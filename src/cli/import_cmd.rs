@@ -1,7 +1,9 @@
 //! `encours import FILE...`
 
 use super::{Context, anyhow_like};
-use crate::ingest::{IngestOutcome, ingest};
+use crate::ingest::{IngestError, IngestOutcome, ingest};
+use crate::locale::{Language, refusals};
+use crate::store::import_writer::ImportSummary;
 use std::path::PathBuf;
 
 #[derive(Debug, clap::Args)]
@@ -15,63 +17,49 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow_like::Result<i32> {
     let mut store = ctx.open_store()?;
     let parse_ctx = ctx.parse_context();
     let actor = ctx.actor();
+    let lang = ctx.lang;
+    let fr = lang == Language::Fr;
     let mut refused = 0;
     for path in &args.files {
         let name = path.display().to_string();
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) => {
-                eprintln!("{name}: cannot read the file: {e}");
+                let what = lang.pick(
+                    " : impossible de lire le fichier : ",
+                    ": cannot read the file: ",
+                );
+                eprintln!("{name}{what}{e}");
                 refused += 1;
                 continue;
             }
         };
         match ingest(&mut store, &bytes, &name, &parse_ctx, &actor) {
             Ok(IngestOutcome::Imported(s)) => {
-                let mut parts = vec![format!("{name}: {}", s.format)];
-                if s.statements > 0 || s.transactions_inserted + s.transactions_duplicate > 0 {
-                    parts.push(format!(
-                        "{} statement(s), {} bank line(s) inserted, {} duplicate(s)",
-                        s.statements, s.transactions_inserted, s.transactions_duplicate
-                    ));
-                }
-                if s.customers_inserted + s.customers_updated > 0 {
-                    parts.push(format!(
-                        "{} customer(s) new, {} updated",
-                        s.customers_inserted, s.customers_updated
-                    ));
-                }
-                if s.invoices_inserted + s.invoices_duplicate > 0 {
-                    parts.push(format!(
-                        "{} invoice(s) inserted, {} duplicate(s)",
-                        s.invoices_inserted, s.invoices_duplicate
-                    ));
-                }
-                if s.settlements_inserted > 0 {
-                    parts.push(format!("{} settlement(s)", s.settlements_inserted));
-                }
-                if s.supplier_invoices_inserted > 0 {
-                    parts.push(format!(
-                        "{} supplier invoice(s)",
-                        s.supplier_invoices_inserted
-                    ));
-                }
-                if s.ratings_inserted > 0 {
-                    parts.push(format!("{} rating(s)", s.ratings_inserted));
-                }
-                for account in &s.new_accounts {
-                    parts.push(format!("new bank account {account}"));
-                }
-                println!("{}", parts.join("; "));
+                println!("{}", summary_line(&name, &s, lang));
                 for w in &s.warnings {
-                    println!("  warning: {}: {}", w.location, w.message);
+                    println!(
+                        "  {}{}",
+                        lang.pick("avertissement : ", "warning: "),
+                        refusals::warning(w, lang)
+                    );
                 }
             }
             Ok(IngestOutcome::AlreadyImported { file_name, on }) => {
-                println!("{name}: already imported on {on} (as {file_name}); nothing to do");
+                if fr {
+                    println!(
+                        "{name} : déjà importé le {on} (sous le nom {file_name}) ; rien à faire"
+                    );
+                } else {
+                    println!("{name}: already imported on {on} (as {file_name}); nothing to do");
+                }
             }
-            Err(e) if e.is_refusal() => {
-                eprintln!("refused: {e}");
+            Err(IngestError::Refused(e)) => {
+                eprintln!(
+                    "{}{}",
+                    lang.pick("refusé : ", "refused: "),
+                    refusals::refusal(&e, lang)
+                );
                 refused += 1;
             }
             Err(e) => {
@@ -79,19 +67,100 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow_like::Result<i32> {
                 // where to look, naming the file so the user knows which one to retry.
                 let what = e.to_string();
                 let hint = if what.contains("full") {
-                    "free space on the disk that holds the database"
+                    lang.pick(
+                        "libérez de la place sur le disque de la base",
+                        "free space on the disk that holds the database",
+                    )
                 } else if what.contains("readonly") || what.contains("read-only") {
-                    "the database or its folder is read-only: ask for write access"
+                    lang.pick(
+                        "la base ou son dossier est en lecture seule : demandez l'accès en écriture",
+                        "the database or its folder is read-only: ask for write access",
+                    )
                 } else {
-                    "check the database and try again"
+                    lang.pick(
+                        "vérifiez la base et réessayez",
+                        "check the database and try again",
+                    )
                 };
-                eprintln!(
-                    "{name}: not imported ({what}); nothing of it was written. {hint}, then import it again ({})",
-                    ctx.db_path.display()
-                );
+                let db = ctx.db_path.display();
+                if fr {
+                    eprintln!(
+                        "{name} : non importé ({what}) ; rien n'en a été écrit. {hint}, puis importez-le de nouveau ({db})"
+                    );
+                } else {
+                    eprintln!(
+                        "{name}: not imported ({what}); nothing of it was written. {hint}, then import it again ({db})"
+                    );
+                }
                 refused += 1;
             }
         }
     }
     Ok(if refused > 0 { 1 } else { 0 })
+}
+
+/// What one import brought, on one line.
+fn summary_line(name: &str, s: &ImportSummary, lang: Language) -> String {
+    let fr = lang == Language::Fr;
+    let mut parts = vec![format!("{name}{}{}", lang.pick(" : ", ": "), s.format)];
+    if s.statements > 0 || s.transactions_inserted + s.transactions_duplicate > 0 {
+        parts.push(if fr {
+            format!(
+                "{} relevé(s), {} ligne(s) bancaire(s) insérée(s), {} doublon(s)",
+                s.statements, s.transactions_inserted, s.transactions_duplicate
+            )
+        } else {
+            format!(
+                "{} statement(s), {} bank line(s) inserted, {} duplicate(s)",
+                s.statements, s.transactions_inserted, s.transactions_duplicate
+            )
+        });
+    }
+    if s.customers_inserted + s.customers_updated > 0 {
+        parts.push(if fr {
+            format!(
+                "{} client(s) nouveau(x), {} mis à jour",
+                s.customers_inserted, s.customers_updated
+            )
+        } else {
+            format!(
+                "{} customer(s) new, {} updated",
+                s.customers_inserted, s.customers_updated
+            )
+        });
+    }
+    if s.invoices_inserted + s.invoices_duplicate > 0 {
+        parts.push(if fr {
+            format!(
+                "{} facture(s) insérée(s), {} doublon(s)",
+                s.invoices_inserted, s.invoices_duplicate
+            )
+        } else {
+            format!(
+                "{} invoice(s) inserted, {} duplicate(s)",
+                s.invoices_inserted, s.invoices_duplicate
+            )
+        });
+    }
+    let counted = [
+        (s.settlements_inserted, "règlement(s)", "settlement(s)"),
+        (
+            s.supplier_invoices_inserted,
+            "facture(s) fournisseur",
+            "supplier invoice(s)",
+        ),
+        (s.ratings_inserted, "notation(s)", "rating(s)"),
+    ];
+    for (count, fr_what, en_what) in counted {
+        if count > 0 {
+            parts.push(format!("{count} {}", lang.pick(fr_what, en_what)));
+        }
+    }
+    for account in &s.new_accounts {
+        parts.push(format!(
+            "{} {account}",
+            lang.pick("nouveau compte bancaire", "new bank account")
+        ));
+    }
+    parts.join("; ")
 }

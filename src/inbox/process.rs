@@ -7,6 +7,7 @@ use super::{InboxConfig, InboxError, InboxEvent, InboxOutcome, Ingest, io_error}
 use crate::domain::model::SourceLocation;
 use crate::import::{ImportError, MAX_FILE_BYTES};
 use crate::ingest::{IngestError, IngestOutcome};
+use crate::locale::Language;
 use crate::store::Actor;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -230,7 +231,8 @@ impl Inbox {
         let moved_to = folders::move_unique(&held.path, &self.layout.rejected(), name).ok();
         if let Some(moved) = &moved_to {
             let now = (self.config.clock)();
-            let text = reason_text(name, &error, &now.format("%Y-%m-%d %H:%M:%S").to_string());
+            let when = now.format("%Y-%m-%d %H:%M:%S").to_string();
+            let text = reason_text(name, &error, &when, self.config.lang);
             let _ = write_private(&with_suffix(moved, ".reason.txt"), &text);
         }
         InboxEvent {
@@ -306,21 +308,98 @@ fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
     options.open(path)?.write_all(text.as_bytes())
 }
 
-/// The text of `NAME.reason.txt`: what was wrong, where, and what to do.
-pub fn reason_text(name: &str, error: &ImportError, when: &str) -> String {
-    let mut text = format!("{name} was refused on {when}; nothing of it was imported.\n\n");
-    text.push_str(&format!("What:  {}\n", error.message));
-    text.push_str(&format!("Where: {}\n", error.location));
-    if let Some(field) = &error.field {
-        text.push_str(&format!("Field: {field}\n"));
-    }
-    let hint = error
-        .hint
-        .as_deref()
-        .unwrap_or("correct the file (or export it again)");
+/// The text of `NAME.reason.txt`: what was wrong, where, and what to do, in the inbox's
+/// language (the cockpit's, or `encours watch`'s `LANG`).
+pub fn reason_text(name: &str, error: &ImportError, when: &str, lang: Language) -> String {
+    use crate::locale::refusals;
+    let fr = lang == Language::Fr;
+    let mut text = if fr {
+        format!("{name} a été refusé le {when} ; rien n'en a été importé.\n\n")
+    } else {
+        format!("{name} was refused on {when}; nothing of it was imported.\n\n")
+    };
+    let label = |fr_label: &str, en_label: &str| lang.pick(fr_label, en_label).to_string();
     text.push_str(&format!(
-        "To do: {hint}, then drop it in the inbox again.\n\n"
+        "{} {}\n",
+        label("Quoi :   ", "What: "),
+        refusals::text(&error.message, lang)
     ));
-    text.push_str(&format!("Full message: {error}\n"));
+    text.push_str(&format!(
+        "{} {}\n",
+        label("Où :     ", "Where:"),
+        refusals::location(&error.location, lang)
+    ));
+    if let Some(field) = &error.field {
+        text.push_str(&format!(
+            "{} {}\n",
+            label("Champ :  ", "Field:"),
+            refusals::field_name(field, lang)
+        ));
+    }
+    let hint = match &error.hint {
+        Some(hint) => refusals::text(hint, lang).into_owned(),
+        None => label(
+            "corrigez le fichier (ou exportez-le à nouveau)",
+            "correct the file (or export it again)",
+        ),
+    };
+    text.push_str(&if fr {
+        format!("À faire : {hint}, puis déposez-le de nouveau dans le dossier inbox.\n\n")
+    } else {
+        format!("To do: {hint}, then drop it in the inbox again.\n\n")
+    });
+    text.push_str(&format!(
+        "{} {}\n",
+        label("Message complet :", "Full message:"),
+        refusals::refusal(error, lang)
+    ));
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn empty_file() -> ImportError {
+        ImportError::at_line(1, "the file is empty")
+            .hint("export it again from the bank or accounting tool")
+            .field("amount")
+            .in_file("releve.csv")
+    }
+
+    #[test]
+    fn the_reason_file_speaks_the_inbox_language() {
+        let french = reason_text(
+            "releve.csv",
+            &empty_file(),
+            "2026-11-24 08:00:00",
+            Language::Fr,
+        );
+        for said in [
+            "releve.csv a été refusé le 2026-11-24 08:00:00 ; rien n'en a été importé.",
+            "Quoi :    le fichier est vide\n",
+            "Où :      ligne 1\n",
+            "Champ :   montant\n",
+            "À faire : exportez",
+            "Message complet : releve.csv : ligne 1, champ « montant » : le fichier est vide. ",
+        ] {
+            assert!(french.contains(said), "lacks {said:?}:\n{french}");
+        }
+        assert!(!french.contains("the file is empty"), "{french}");
+        let english = reason_text(
+            "releve.csv",
+            &empty_file(),
+            "2026-11-24 08:00:00",
+            Language::En,
+        );
+        for said in [
+            "releve.csv was refused on 2026-11-24 08:00:00; nothing of it was imported.",
+            "What:  the file is empty\n",
+            "Where: line 1\n",
+            "Field: amount\n",
+            "To do: export it again from the bank or accounting tool, then drop it in the inbox again.",
+        ] {
+            assert!(english.contains(said), "lacks {said:?}:\n{english}");
+        }
+    }
 }

@@ -94,7 +94,11 @@ pub fn notice(event: &InboxEvent, lang: Language) -> String {
             "{file} {} {on}",
             lang.pick("déjà importé le", "already imported on")
         ),
-        InboxOutcome::Refused(e) => format!("{} {file}{sep}{e}", lang.pick("Refusé", "Refused")),
+        InboxOutcome::Refused(e) => format!(
+            "{} {file}{sep}{}",
+            lang.pick("Refusé", "Refused"),
+            crate::locale::refusals::refusal(e, lang)
+        ),
         InboxOutcome::Recovered => format!(
             "{file} {}",
             lang.pick(
@@ -170,6 +174,13 @@ mod tests {
         assert!(
             text.starts_with("Refused releve.xml: ") && text.contains("line 3"),
             "{text}"
+        );
+        let refused = event(InboxOutcome::Refused(
+            ImportError::at_line(3, "the file is empty").field("Amt"),
+        ));
+        assert_eq!(
+            notice(&refused, Language::Fr),
+            "Refusé releve.xml : ligne 3, champ « Amt » : le fichier est vide"
         );
     }
 

@@ -281,12 +281,10 @@ fn refuse(
     sha: &str,
     actor: &Actor,
 ) -> IngestError {
-    let reason = error.to_string();
     // Keeping the refusal is best effort: a read-only or busy database must not hide the
     // real reason from the user.
     let _ = store.write(|tx| {
-        import_writer::record_rejection(tx, file_name, sha, &reason, actor)
-            .map_err(StoreError::from)
+        import_writer::record_rejection(tx, file_name, sha, &error, actor).map_err(StoreError::from)
     });
     IngestError::Refused(error)
 }

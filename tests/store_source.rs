@@ -151,6 +151,36 @@ fn imports_and_refusals() {
     assert!(i.rejections[0].reason.contains("Montant"));
 }
 
+/// A refusal is kept as the reader wrote it and read in each person's language; one recorded
+/// before its parts were kept shows its text as it was.
+#[test]
+fn refusals_are_read_in_the_readers_language() {
+    let mut store = Store::open_in_memory().unwrap();
+    books::write(&mut store);
+    store
+        .conn()
+        .execute(
+            "INSERT INTO import_rejections (file_name, sha256, at, who, reason)
+             VALUES ('old.csv', 'sha-old', '2026-06-01T08:00:00', 'someone', 'line 2: the file is empty')",
+            [],
+        )
+        .unwrap();
+    let s = StoreSource::new(
+        store,
+        SourceSettings::from_settings(&Settings::defaults(), encours::locale::Language::Fr)
+            .unwrap(),
+    );
+    let i = s.imports().unwrap();
+    let reasons: Vec<&str> = i.rejections.iter().map(|r| r.reason.as_str()).collect();
+    assert_eq!(
+        reasons,
+        [
+            "line 2: the file is empty",
+            "ligne 3, champ « Montant » : \"x\" n'est pas un montant",
+        ]
+    );
+}
+
 #[test]
 fn outcomes_are_events_and_undo_appends() {
     let mut s = source();

@@ -73,7 +73,7 @@ impl ImportBatch {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct ImportWarning {
     pub location: SourceLocation,
     pub message: String,
@@ -81,7 +81,7 @@ pub struct ImportWarning {
 
 /// Why a file was refused. Displayed as
 /// `FILE: line 12, field 'Montant': "12,3x" is not an amount. Fix the value and drop the file again.`
-#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, thiserror::Error, Serialize, serde::Deserialize)]
 #[error("{}{}{}: {message}{}", .file.as_deref().map(|f| format!("{f}: ")).unwrap_or_default(), .location, .field.as_deref().map(|f| format!(", field '{f}'")).unwrap_or_default(), .hint.as_deref().map(|h| format!(". {h}")).unwrap_or_default())]
 pub struct ImportError {
     pub file: Option<String>,

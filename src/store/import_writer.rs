@@ -96,12 +96,21 @@ pub fn record_rejection(
     tx: &Transaction<'_>,
     file_name: &str,
     sha256: &str,
-    reason: &str,
+    error: &ImportError,
     actor: &Actor,
 ) -> rusqlite::Result<()> {
+    let parts = serde_json::to_string(error).ok();
     tx.execute(
-        "INSERT INTO import_rejections (file_name, sha256, at, who, reason) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![file_name, sha256, actor.stamp(), actor.who, reason],
+        "INSERT INTO import_rejections (file_name, sha256, at, who, reason, error)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![
+            file_name,
+            sha256,
+            actor.stamp(),
+            actor.who,
+            error.to_string(),
+            parts
+        ],
     )?;
     Ok(())
 }

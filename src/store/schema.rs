@@ -569,4 +569,8 @@ END;
     // 13: bank lines read by day through their date-first unique key; the date index dropped.
     // See `bank_keys`.
     super::bank_keys::STEP,
+    // 14: a refusal keeps its parts (message, hint, place, field) as JSON beside its English
+    // text, so that each person reads it in their own language (`locale::refusals`); rows
+    // written before keep their text alone.
+    "ALTER TABLE import_rejections ADD COLUMN error TEXT;",
 ];

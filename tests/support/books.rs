@@ -147,7 +147,8 @@ pub fn write(store: &mut Store) {
                 tx,
                 "bad.csv",
                 "sha-bad",
-                "line 3, field 'Montant': \"x\" is not an amount",
+                &encours::import::ImportError::at_line(3, "\"x\" is not an amount")
+                    .field("Montant"),
                 &a,
             )
             .map_err(encours::store::StoreError::from)

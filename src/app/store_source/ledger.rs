@@ -7,6 +7,8 @@ use crate::app::source::SourceResult;
 use crate::app::views::*;
 use crate::domain::ageing::AgeingReport;
 use crate::domain::figures;
+use crate::import::{ImportError, ImportWarning};
+use crate::locale::{Language, refusals};
 use crate::store::ageing::ageing_report;
 use crate::store::bank_sums::BankLines;
 use crate::store::intel::figures as figures_store;
@@ -128,13 +130,9 @@ pub(super) fn receivables(
     })
 }
 
-#[derive(serde::Deserialize)]
-struct StoredWarning {
-    location: crate::domain::model::SourceLocation,
-    message: String,
-}
-
-pub(super) fn imports(conn: &Connection) -> SourceResult<ImportsView> {
+/// The imports and the refusals, each warning and refusal in the reader's language: they are
+/// stored as the readers wrote them (`locale::refusals`).
+pub(super) fn imports(conn: &Connection, lang: Language) -> SourceResult<ImportsView> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, file_name, format, imported_at, who, statements, transactions_inserted,
                 transactions_duplicate + invoices_duplicate, customers_inserted + customers_updated,
@@ -160,26 +158,29 @@ pub(super) fn imports(conn: &Connection) -> SourceResult<ImportsView> {
                 settlements: n(10)?,
                 supplier_invoices: n(11)?,
                 ratings: n(12)?,
-                warnings: serde_json::from_str::<Vec<StoredWarning>>(&warnings)
-                    .map(|ws| {
-                        ws.into_iter()
-                            .map(|w| format!("{}: {}", w.location, w.message))
-                            .collect()
-                    })
+                warnings: serde_json::from_str::<Vec<ImportWarning>>(&warnings)
+                    .map(|ws| ws.iter().map(|w| refusals::warning(w, lang)).collect())
                     .unwrap_or_default(),
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;
     let rejections = conn
         .prepare_cached(
-            "SELECT file_name, at, who, reason FROM import_rejections ORDER BY id DESC LIMIT 100",
+            "SELECT file_name, at, who, reason, error FROM import_rejections
+             ORDER BY id DESC LIMIT 100",
         )?
         .query_map([], |r| {
+            let parts: Option<String> = r.get(4)?;
+            let parts = parts.and_then(|p| serde_json::from_str::<ImportError>(&p).ok());
             Ok(RejectionRow {
                 file_name: r.get(0)?,
                 at: r.get(1)?,
                 who: r.get(2)?,
-                reason: r.get(3)?,
+                // Refusals recorded before their parts were kept show their English text.
+                reason: match parts {
+                    Some(error) => refusals::refusal(&error, lang),
+                    None => r.get(3)?,
+                },
             })
         })?
         .collect::<Result<Vec<_>, _>>()?;

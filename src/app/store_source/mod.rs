@@ -365,7 +365,7 @@ impl DataSource for StoreSource {
     }
 
     fn imports(&self) -> SourceResult<ImportsView> {
-        ledger::imports(self.store.conn())
+        ledger::imports(self.store.conn(), self.settings.lang)
     }
 
     fn record_outcome(

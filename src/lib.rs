@@ -72,7 +72,9 @@
 //!   thread that runs effects, the watcher; the only place, with [`cli`], that reads the clock.
 //! - [`cli`]: arguments → settings → one command; [`config`] layers the TOML settings;
 //!   [`policy`] loads the dunning ladders and templates; [`outbox`] writes letters; [`locale`]
-//!   formats money and dates in French or English; [`demo`] builds the demo company.
+//!   formats money and dates in French or English and renders import refusals, stored in
+//!   English, in the reader's language (`locale::refusals`, catalogue in `refusals_fr`);
+//!   [`demo`] builds the demo company.
 //!
 //! Invariants: money is `Decimal` in the domain and integer minor units in SQLite, never a float;
 //! every import is all-or-nothing; the event log and allocations are never rewritten (undo

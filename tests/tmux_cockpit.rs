@@ -257,3 +257,29 @@ fn piped_output_is_the_text_report() {
     assert!(text.contains("Aged receivables as of 2026-06-15"), "{text}");
     assert!(!text.contains('\u{1b}'), "no terminal codes when piped");
 }
+
+/// The same report for a French reader: the title, the columns and the amounts in French.
+#[test]
+fn piped_output_speaks_the_readers_language() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = books(dir.path());
+    let out = Command::new(env!("CARGO_BIN_EXE_encours"))
+        .args(["--db", db.to_str().unwrap(), "--today", "2026-06-15"])
+        .env("HOME", dir.path())
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Balance âgée au 15/06/2026"), "{text}");
+    let header = text.lines().nth(1).unwrap_or_default();
+    for column in ["client", "encours", "non échu", "1-30"] {
+        assert!(header.contains(column), "{column} not in {header:?}");
+    }
+    assert!(
+        !header.contains("not due") && !header.contains("customer"),
+        "{header:?}"
+    );
+}

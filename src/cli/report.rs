@@ -76,12 +76,21 @@ pub fn print_ageing(
             writeln!(out)?;
         }
         OutputFormat::Csv | OutputFormat::Table => {
+            // The table is for a person, in their language; the CSV keeps the column names a
+            // script reads, as the JSON does.
+            let lang = match format {
+                OutputFormat::Table => ctx.lang,
+                _ => locale::Language::En,
+            };
             let mut header = vec![
                 "code".to_string(),
-                "customer".to_string(),
-                "open".to_string(),
+                lang.pick("client", "customer").to_string(),
+                lang.pick("encours", "open").to_string(),
             ];
-            header.extend(report.labels.iter().cloned());
+            header.extend(report.labels.iter().map(|label| match label.as_str() {
+                "not due" => lang.pick("non échu", "not due").to_string(),
+                other => other.to_string(),
+            }));
             let currency = ctx.settings.general.currency;
             let cell = |d: rust_decimal::Decimal| match format {
                 OutputFormat::Table => locale::money(d, currency, ctx.lang),

@@ -147,3 +147,27 @@ fn send_hands_the_email_to_the_mail_command_and_records_it() {
     let json: serde_json::Value = serde_json::from_str(&out).unwrap();
     assert_eq!(json["lines"][0]["level"], 2);
 }
+
+/// A customer's card for a French reader: the ageing line's buckets in French too.
+#[test]
+fn the_customer_card_speaks_the_readers_language() {
+    let dir = setup();
+    let out = Command::new(env!("CARGO_BIN_EXE_encours"))
+        .args(["--db", dir.path().join("db.sqlite").to_str().unwrap()])
+        .args(["--config", dir.path().join("config.toml").to_str().unwrap()])
+        .args(["customer", "DUP"])
+        .env("ENCOURS_TODAY", "2026-06-30")
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{text}");
+    let ageing = text
+        .lines()
+        .find(|l| l.starts_with("Balance âgée"))
+        .unwrap_or_default();
+    assert!(ageing.contains("non échu : "), "{ageing:?}");
+    assert!(!ageing.contains("not due"), "{ageing:?}");
+}

@@ -149,7 +149,7 @@ fn print_view(out: &mut dyn Write, ctx: &Context, v: &CustomerView) -> anyhow_li
         .labels
         .iter()
         .zip(&v.ageing.total.buckets)
-        .map(|(l, b)| format!("{l}: {}", m(*b)))
+        .map(|(l, b)| format!("{}{sep}{}", locale::ageing_bucket(l, lang), m(*b)))
         .collect();
     writeln!(
         out,

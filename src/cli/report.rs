@@ -87,10 +87,12 @@ pub fn print_ageing(
                 lang.pick("client", "customer").to_string(),
                 lang.pick("encours", "open").to_string(),
             ];
-            header.extend(report.labels.iter().map(|label| match label.as_str() {
-                "not due" => lang.pick("non échu", "not due").to_string(),
-                other => other.to_string(),
-            }));
+            header.extend(
+                report
+                    .labels
+                    .iter()
+                    .map(|label| locale::ageing_bucket(label, lang).to_string()),
+            );
             let currency = ctx.settings.general.currency;
             let cell = |d: rust_decimal::Decimal| match format {
                 OutputFormat::Table => locale::money(d, currency, ctx.lang),

@@ -86,6 +86,15 @@ fn format_money(amount: Decimal, currency: Currency, decimals: u32, lang: Langua
     }
 }
 
+/// An ageing bucket's name for a reader: the domain names the first one in English, the
+/// others are day ranges ("1-30", "91+") that read the same in both languages.
+pub fn ageing_bucket(label: &str, lang: Language) -> &str {
+    match label {
+        "not due" => lang.pick("non échu", "not due"),
+        other => other,
+    }
+}
+
 pub fn date(d: NaiveDate, lang: Language) -> String {
     match lang {
         Language::Fr => d.format("%d/%m/%Y").to_string(),

@@ -169,5 +169,22 @@ fn the_customer_card_speaks_the_readers_language() {
         .find(|l| l.starts_with("Balance âgée"))
         .unwrap_or_default();
     assert!(ageing.contains("non échu : "), "{ageing:?}");
+    // Recording an outcome answers in French too.
+    let out = Command::new(env!("CARGO_BIN_EXE_encours"))
+        .args(["--db", dir.path().join("db.sqlite").to_str().unwrap()])
+        .args(["--config", dir.path().join("config.toml").to_str().unwrap()])
+        .args(["log", "DUP", "no-answer"])
+        .env("ENCOURS_TODAY", "2026-06-30")
+        .env("LANG", "fr_FR.UTF-8")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("USER", "marie")
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Dupont Frères : pas de réponse (marie)"),
+        "{text}"
+    );
     assert!(!ageing.contains("not due"), "{ageing:?}");
 }

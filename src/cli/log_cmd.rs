@@ -263,7 +263,7 @@ pub fn run(ctx: &Context, args: &LogArgs) -> anyhow_like::Result<i32> {
         "#{id} {} {}{sep}{} ({})",
         c.code,
         c.name,
-        outcome.kind().as_str(),
+        outcome.kind().label(lang),
         actor.who
     )?;
     Ok(0)

@@ -101,48 +101,47 @@ pub fn run(ctx: &Context, args: &ImportArgs) -> anyhow_like::Result<i32> {
 
 /// What one import brought, on one line.
 fn summary_line(name: &str, s: &ImportSummary, lang: Language) -> String {
-    let fr = lang == Language::Fr;
+    // Each group reads "3 words, 0 words": a count, then its words in the reader's language.
+    let counts = |items: &[(usize, &str, &str)]| {
+        items
+            .iter()
+            .map(|(n, fr, en)| format!("{n} {}", lang.pick(fr, en)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut parts = vec![format!("{name}{}{}", lang.pick(" : ", ": "), s.format)];
     if s.statements > 0 || s.transactions_inserted + s.transactions_duplicate > 0 {
-        parts.push(if fr {
-            format!(
-                "{} relevé(s), {} ligne(s) bancaire(s) insérée(s), {} doublon(s)",
-                s.statements, s.transactions_inserted, s.transactions_duplicate
-            )
-        } else {
-            format!(
-                "{} statement(s), {} bank line(s) inserted, {} duplicate(s)",
-                s.statements, s.transactions_inserted, s.transactions_duplicate
-            )
-        });
+        parts.push(counts(&[
+            (s.statements, "relevé(s)", "statement(s)"),
+            (
+                s.transactions_inserted,
+                "ligne(s) bancaire(s) insérée(s)",
+                "bank line(s) inserted",
+            ),
+            (s.transactions_duplicate, "doublon(s)", "duplicate(s)"),
+        ]));
     }
     if s.customers_inserted + s.customers_updated > 0 {
-        parts.push(if fr {
-            format!(
-                "{} client(s) nouveau(x), {} mis à jour",
-                s.customers_inserted, s.customers_updated
-            )
-        } else {
-            format!(
-                "{} customer(s) new, {} updated",
-                s.customers_inserted, s.customers_updated
-            )
-        });
+        parts.push(counts(&[
+            (
+                s.customers_inserted,
+                "client(s) nouveau(x)",
+                "customer(s) new",
+            ),
+            (s.customers_updated, "mis à jour", "updated"),
+        ]));
     }
     if s.invoices_inserted + s.invoices_duplicate > 0 {
-        parts.push(if fr {
-            format!(
-                "{} facture(s) insérée(s), {} doublon(s)",
-                s.invoices_inserted, s.invoices_duplicate
-            )
-        } else {
-            format!(
-                "{} invoice(s) inserted, {} duplicate(s)",
-                s.invoices_inserted, s.invoices_duplicate
-            )
-        });
+        parts.push(counts(&[
+            (
+                s.invoices_inserted,
+                "facture(s) insérée(s)",
+                "invoice(s) inserted",
+            ),
+            (s.invoices_duplicate, "doublon(s)", "duplicate(s)"),
+        ]));
     }
-    let counted = [
+    let others = [
         (s.settlements_inserted, "règlement(s)", "settlement(s)"),
         (
             s.supplier_invoices_inserted,
@@ -151,10 +150,8 @@ fn summary_line(name: &str, s: &ImportSummary, lang: Language) -> String {
         ),
         (s.ratings_inserted, "notation(s)", "rating(s)"),
     ];
-    for (count, fr_what, en_what) in counted {
-        if count > 0 {
-            parts.push(format!("{count} {}", lang.pick(fr_what, en_what)));
-        }
+    for other in others.into_iter().filter(|o| o.0 > 0) {
+        parts.push(counts(&[other]));
     }
     for account in &s.new_accounts {
         parts.push(format!(

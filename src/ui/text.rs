@@ -47,7 +47,6 @@ pub enum T {
     ForecastPane,
     Threshold,
     Lowest,
-    NotDue,
     Total,
     // receivables
     Code,
@@ -254,7 +253,6 @@ fn pair(t: T) -> (&'static str, &'static str) {
         ForecastPane => ("Trésorerie, 13 semaines", "Cash, 13 weeks"),
         Threshold => ("seuil", "threshold"),
         Lowest => ("point bas", "lowest"),
-        NotDue => ("non échu", "not due"),
         Total => ("TOTAL", "TOTAL"),
         Code => ("Code", "Code"),
         Oldest => ("Retard max", "Oldest"),

@@ -154,10 +154,11 @@ pub fn segment(lang: Language, s: Segment) -> &'static str {
     lang.pick(fr, en)
 }
 
-/// The domain names the first bucket in English; the rest are day ranges.
+/// The domain names the first bucket in English (its name for a reader is
+/// `locale::ageing_bucket`'s, as in the CLI); the rest are day ranges, here with their unit.
 pub fn bucket(lang: Language, label: &str) -> String {
     if label == "not due" {
-        tr(lang, T::NotDue).to_string()
+        crate::locale::ageing_bucket(label, lang).to_string()
     } else {
         format!("{label} {}", tr(lang, T::DaysShort))
     }

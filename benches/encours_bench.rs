@@ -324,10 +324,7 @@ fn reimport_row(
 
 fn plan(conn: &Connection, as_of: &str) -> String {
     [
-        (
-            ageing::OPEN_NOW_BY_CUSTOMER_SQL,
-            rusqlite::params![as_of, "EUR"],
-        ),
+        (ageing::OPEN_NOW_LEAN_SQL, rusqlite::params![as_of, "EUR"]),
         (ageing::OPEN_NOW_SQL, rusqlite::params![as_of]),
         (ageing::SETTLED_AFTER_SQL, rusqlite::params![as_of]),
     ]

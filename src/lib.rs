@@ -20,10 +20,10 @@
 //!   ([`store::intel`]), forecast, claims, events, backup. Each invoice carries the day it was
 //!   settled and the day it was first paid, kept by triggers on allocations (and written in
 //!   one pass by a matching run, which turns them off for its inserts; `store::schema_paid`),
-//!   so that "open on a date" reads a covering index of open invoices and sums allocations
-//!   only for invoices paid in part; the ageing report sums in integers
-//!   (`domain::ageing::MinorAgeing`), reading the open invoices customer after customer
-//!   (`invoices_open_by_customer`) when all were issued by the date. A run writing more
+//!   so that "open on a date" reads one covering index of open invoices, customer first
+//!   (`invoices_open`), and sums allocations only for invoices paid in part; the ageing
+//!   report sums in integers (`domain::ageing::MinorAgeing`), one customer after the
+//!   other. A matching run loads its open invoices by a scan of the table. A run writing more
 //!   allocations than the table holds, or settling most invoices, sets the indexes it would
 //!   churn aside and builds them again before committing (`store::matching::set_aside`,
 //!   with SQLite's sorter helper threads); it reads the bank credits on a second read-only

@@ -66,8 +66,8 @@ macro_rules! open_amount {
     };
 }
 
-/// Invoices open today that were issued by the date: one range of the covering index of
-/// open invoices (`invoices_open`, schema step 7), no table row read.
+/// Invoices open today that were issued by the date, customer after customer: the covering
+/// index of open invoices (`invoices_open`, schema step 15), no table row read.
 pub const OPEN_NOW_SQL: &str = concat!(
     open_items_select!(),
     "
@@ -83,27 +83,16 @@ pub const SETTLED_AFTER_SQL: &str = concat!(
 WHERE i.settled_on > ?1 AND i.issue_date <= ?1"
 );
 
-/// [`OPEN_NOW_SQL`] with the ageing report's columns only.
-const OPEN_NOW_LEAN_SQL: &str = concat!(
+/// [`OPEN_NOW_SQL`] with the ageing report's columns only, customer after customer (the
+/// order of `invoices_open`; the planner takes it to spare the sort): the accumulator then
+/// adds to one customer's sums after the other instead of at random places (a quarter of
+/// the report's time at 20,000 customers when it read in issue-date order).
+pub const OPEN_NOW_LEAN_SQL: &str = concat!(
     lean_items_select!(),
     "
-WHERE i.settled_on IS NULL AND i.issue_date <= ?1"
-);
-
-/// Every open invoice customer after customer, through `invoices_open_by_customer` (the
-/// planner takes it to spare the sort): the accumulator then adds to one customer's sums
-/// after the other. Taken only when every open invoice was issued by the date, read in the
-/// same snapshot (`Snapshot`): the issue-date test of `OPEN_NOW_LEAN_SQL` would then
-/// hold on every row, and is left out (4 % of the report's instructions).
-pub const OPEN_NOW_BY_CUSTOMER_SQL: &str = concat!(
-    lean_items_select!(),
-    "
-WHERE i.settled_on IS NULL
+WHERE i.settled_on IS NULL AND i.issue_date <= ?1
 ORDER BY i.customer_id"
 );
-
-/// The last issue date of an open invoice: the top of `invoices_open`, one seek.
-const LAST_OPEN_ISSUE_SQL: &str = "SELECT MAX(issue_date) FROM invoices WHERE settled_on IS NULL";
 
 /// The currency of one open invoice, taken as the portfolio's usual one (?2 of the lean
 /// queries): most portfolios have one currency, so whichever row comes first will do.
@@ -286,8 +275,7 @@ pub fn for_each_open_item(
 
 /// The statements of one report read one state of the database: an invoice settled by
 /// another connection between the open ones and the settled-after ones would be counted
-/// twice, and one issued after the check of issue dates counted as issued by the day. A
-/// read transaction when the connection is not in one already (inside one, that one holds).
+/// twice, and the customers' names could miss one added meanwhile. A read transaction when the connection is not in one already (inside one, that one holds).
 struct Snapshot<'c>(Option<rusqlite::Transaction<'c>>);
 
 impl<'c> Snapshot<'c> {
@@ -418,20 +406,13 @@ pub fn ageing_report(
     let mut reader = Reader::new(conn, default_terms_days);
     let day = date_to_sql(as_of);
     let snapshot = Snapshot::begin(conn)?;
-    let last_open_issue: Option<String> = conn
-        .prepare_cached(LAST_OPEN_ISSUE_SQL)?
-        .query_row([], |r| r.get(0))?;
-    let open_now = match last_open_issue {
-        Some(last) if last.as_str() > day.as_str() => OPEN_NOW_LEAN_SQL,
-        _ => OPEN_NOW_BY_CUSTOMER_SQL,
-    };
     let usual_currency: String = conn
         .prepare_cached(USUAL_CURRENCY_SQL)?
         .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or_default();
     reader.usual_exponent = reader.exponent(usual_currency.as_bytes());
-    for sql in [open_now, SETTLED_AFTER_LEAN_SQL] {
+    for sql in [OPEN_NOW_LEAN_SQL, SETTLED_AFTER_LEAN_SQL] {
         let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params![day, usual_currency])?;
         while let Some(row) = rows.next()? {

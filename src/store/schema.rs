@@ -573,4 +573,6 @@ END;
     // text, so that each person reads it in their own language (`locale::refusals`); rows
     // written before keep their text alone.
     "ALTER TABLE import_rejections ADD COLUMN error TEXT;",
+    // 15: one customer-first index of open invoices instead of two. See `schema_paid`.
+    super::schema_paid::ONE_OPEN_INDEX_STEP,
 ];

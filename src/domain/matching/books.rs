@@ -14,9 +14,9 @@ use std::collections::HashMap;
 pub(super) struct Book {
     /// Oldest first (issue date, then id).
     pub by_date: Vec<u32>,
-    /// (open amount at the start of the run, invoice), sorted.
+    /// (open amount at the start of the run, invoice), by amount then invoice id.
     pub by_open: Vec<(Units, u32)>,
-    /// (open amount less the early-payment discount, invoice), sorted.
+    /// (open amount less the early-payment discount, invoice), by amount then invoice id.
     pub by_discount: Vec<(Units, u32)>,
     /// Invoices partly paid during the run.
     pub moved: Vec<u32>,
@@ -143,18 +143,18 @@ impl Books {
             let mut dated: Vec<(NaiveDate, i64, u32)> =
                 slice.iter().map(|m| (m.issued, m.id, m.invoice)).collect();
             dated.sort_unstable();
-            let mut by_open: Vec<(Units, u32)> =
-                slice.iter().map(|m| (m.open, m.invoice)).collect();
-            by_open.sort_unstable();
-            let mut by_discount: Vec<(Units, u32)> = if discounted.is_empty() {
+            // Equal amounts in id order, not in the order the invoices were loaded: which
+            // ones a suggestion names must not depend on the query plan.
+            let by_open = by_amount(slice.iter().map(|m| (m.open, m.id, m.invoice)));
+            let by_discount = if discounted.is_empty() {
                 Vec::new()
             } else {
-                slice
-                    .iter()
-                    .filter_map(|m| discounted.get(&m.invoice).map(|&t| (t, m.invoice)))
-                    .collect()
+                by_amount(
+                    slice
+                        .iter()
+                        .filter_map(|m| discounted.get(&m.invoice).map(|&t| (t, m.id, m.invoice))),
+                )
             };
-            by_discount.sort_unstable();
             self.built[d] = Some(Box::new(Book {
                 by_date: dated.into_iter().map(|(_, _, i)| i).collect(),
                 by_open,
@@ -197,4 +197,14 @@ impl Books {
             list.push(invoice);
         }
     }
+}
+
+/// (amount, invoice) sorted by amount, then invoice id.
+fn by_amount(entries: impl Iterator<Item = (Units, i64, u32)>) -> Vec<(Units, u32)> {
+    let mut keyed: Vec<(Units, i64, u32)> = entries.collect();
+    keyed.sort_unstable();
+    keyed
+        .into_iter()
+        .map(|(amount, _, i)| (amount, i))
+        .collect()
 }

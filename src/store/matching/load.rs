@@ -132,9 +132,9 @@ fn push_credit(
     Ok(())
 }
 
-/// Open invoices are the ones not settled (schema step 6), read through the index of open
-/// invoices; only those paid in part (a first payment day, schema step 7) have their
-/// allocations summed.
+/// Open invoices are the ones not settled (schema step 6); only those paid in part (a first
+/// payment day, schema step 7) have their allocations summed. `{from}` is the table, with
+/// or without a hint, and `{by}` the rows wanted.
 const INVOICES_SQL: &str = "
 SELECT i.id, i.number, i.number_key, i.payment_reference, i.customer_id, i.issue_date,
        i.due_date, i.amount_minor - i.prepaid_minor,
@@ -142,15 +142,20 @@ SELECT i.id, i.number, i.number_key, i.payment_reference, i.customer_id, i.issue
             ELSE (SELECT COALESCE(SUM(a.amount_minor), 0) FROM allocations a
                   WHERE a.invoice_id = i.id AND a.undone_at IS NULL) END,
        i.first_paid_on IS NOT NULL, i.currency, i.discount_percent
-FROM invoices i
+FROM {from}
 WHERE i.settled_on IS NULL AND i.kind = 'invoice'
-  AND (?2 IS NULL OR i.customer_id = ?2) AND ";
+  AND (?2 IS NULL OR i.customer_id = ?2) AND {by}";
 
-/// Every open invoice, in the order of `invoices_open`: its rows then follow the table's
-/// (issue dates grow with ids), where the narrower `invoices_open_by_customer`, which the
-/// planner would otherwise take, sends each of the 200,000 lookups to a random page
-/// (+1.5 s on a million-invoice run).
-const ALL_OPEN: &str = "?1 IS NULL ORDER BY i.issue_date";
+/// Every open invoice, read by a scan of the table. A run reads columns no index holds, and
+/// looking rows up from the index of open invoices (in customer order) sends each to a
+/// random page (+1.5 s at a million invoices); in rowid order the scan reads each page once
+/// and is faster than the lookups even when four invoices in five are settled (0.21 against
+/// 0.39 s with all million open, 0.08 against 0.09 s with 200,000).
+const ALL_OPEN: (&str, &str) = ("invoices i NOT INDEXED", "?1 IS NULL");
+
+fn invoices_sql((from, by): (&str, &str)) -> String {
+    INVOICES_SQL.replace("{from}", from).replace("{by}", by)
+}
 
 /// What an open invoice owed when a matching run loaded it, and whether anything had been
 /// paid on it: the run works out the invoice's new state from it and from what it
@@ -192,12 +197,12 @@ fn for_each_open_invoice(
 ) -> StoreResult<()> {
     // The row's own index when there is one to follow: the open invoices of a customer,
     // or one invoice, are a few seeks; all of them, the index of open invoices.
-    let by = match (only, customer) {
-        (Some(_), _) => "i.id = ?1",
-        (None, Some(_)) => "i.customer_id = ?2",
+    let rows = match (only, customer) {
+        (Some(_), _) => ("invoices i", "i.id = ?1"),
+        (None, Some(_)) => ("invoices i", "i.customer_id = ?2"),
         (None, None) => ALL_OPEN,
     };
-    let mut stmt = conn.prepare_cached(&format!("{INVOICES_SQL}{by}"))?;
+    let mut stmt = conn.prepare_cached(&invoices_sql(rows))?;
     let mut rows = stmt.query(params![only, customer])?;
     let mut currency = (String::new(), Currency::default());
     while let Some(row) = rows.next()? {
@@ -329,12 +334,10 @@ mod plan_tests {
     use crate::store::fresh_plan;
 
     #[test]
-    fn all_open_invoices_are_read_in_the_order_of_the_index_of_open_invoices() {
-        let plan = fresh_plan(
-            &format!("{INVOICES_SQL}{ALL_OPEN}"),
-            params![None::<i64>, None::<i64>],
-        );
-        assert!(plan.contains("USING INDEX invoices_open "), "{plan}");
+    fn all_open_invoices_are_read_by_a_scan_of_the_table_in_rowid_order() {
+        let plan = fresh_plan(&invoices_sql(ALL_OPEN), params![None::<i64>, None::<i64>]);
+        assert!(plan.contains("SCAN i"), "{plan}");
+        assert!(!plan.contains("SCAN i USING"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
     }
 

@@ -172,13 +172,18 @@ pub fn read_into(
     })
 }
 
-/// Writes `record`. A bank line's text is left in place for the reader to free (see
-/// [`Pipe`]); the other records are moved out (the writer may keep an invoice until its
-/// customer comes).
+/// Writes `record`. A bank line's text, and an invoice's when it is written at once, is left
+/// in place for the reader to free (see [`Pipe`]); the other records are moved out (the
+/// writer may keep an invoice until its customer comes).
 fn write(writer: &mut ImportWriter<'_>, record: &mut Record) -> Result<(), WriteError> {
     if let Record::Line(statement, line, facts) = record {
         let facts = std::mem::replace(facts, Ok((0, [0; 8])));
         return writer.bank_line_with(*statement, line, facts);
+    }
+    if let Record::Invoice(invoice, facts) = record
+        && writer.invoice_in_place(invoice, facts)?
+    {
+        return Ok(());
     }
     match std::mem::replace(record, Record::Expect(0)) {
         Record::Statement(account) => BankLineSink::statement(writer, &account),

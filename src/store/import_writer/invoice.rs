@@ -27,7 +27,8 @@ impl<'c> InvoiceWriter<'c> {
         }
     }
 
-    fn customer_id(&mut self, code: &str) -> rusqlite::Result<Option<i64>> {
+    /// The id of the customer with this code, `None` when it is not known.
+    pub fn customer_id(&mut self, code: &str) -> rusqlite::Result<Option<i64>> {
         if let Some(id) = self.customers.get(code) {
             return Ok(Some(*id));
         }
@@ -44,10 +45,6 @@ impl<'c> InvoiceWriter<'c> {
             self.customers.insert(code.to_string(), id);
         }
         Ok(id)
-    }
-
-    pub fn knows_customer(&mut self, code: &str) -> rusqlite::Result<bool> {
-        Ok(self.customer_id(code)?.is_some())
     }
 
     pub fn insert(
@@ -84,7 +81,20 @@ impl<'c> InvoiceWriter<'c> {
                 ),
             ));
         };
-        let facts = facts?;
+        self.insert_known(customer, inv, &facts?, import_id, summary)
+    }
+
+    /// [`Self::insert_with`] once the customer was found ([`Self::customer_id`]) and the
+    /// facts hold: a streamed file looks the customer up first, to see whether the row must
+    /// wait for a later one, and writes the row where the reader left it.
+    pub fn insert_known(
+        &mut self,
+        customer: i64,
+        inv: &NewInvoice,
+        facts: &InvoiceFacts,
+        import_id: i64,
+        summary: &mut ImportSummary,
+    ) -> Result<(), WriteError> {
         // Inserted first and compared only when the number is already there: a new invoice
         // (nearly all of them) then costs one statement, not a lookup and an insert.
         let insert = match &mut self.insert {

@@ -63,12 +63,36 @@ impl ImportWriter<'_> {
         invoice: NewInvoice,
         facts: Result<InvoiceFacts, WriteError>,
     ) -> Result<(), WriteError> {
-        if !self.invoices.knows_customer(&invoice.customer_code)? {
+        if self.invoice_in_place(&invoice, &facts)? {
+            return Ok(());
+        }
+        if self.invoices.customer_id(&invoice.customer_code)?.is_none() {
             self.stream.waiting.push((invoice, facts));
             return Ok(());
         }
         self.invoices
             .insert_with(&invoice, facts, self.import_id, &mut self.summary)
+    }
+
+    /// Writes a streamed invoice without taking it, when its customer is known and its
+    /// facts hold (nearly every row): the pipe's reader then frees its text, and the
+    /// writing thread, the import's bottleneck, is spared the allocator's cross-thread
+    /// bookkeeping (`ingest::pipe`). False when the row must be taken: to wait for its
+    /// customer, or to be refused.
+    pub fn invoice_in_place(
+        &mut self,
+        invoice: &NewInvoice,
+        facts: &Result<InvoiceFacts, WriteError>,
+    ) -> Result<bool, WriteError> {
+        let Ok(facts) = facts else {
+            return Ok(false);
+        };
+        let Some(customer) = self.invoices.customer_id(&invoice.customer_code)? else {
+            return Ok(false);
+        };
+        self.invoices
+            .insert_known(customer, invoice, facts, self.import_id, &mut self.summary)?;
+        Ok(true)
     }
 
     /// The streamed invoices' last writes: those that waited for their customer (refused

@@ -275,7 +275,8 @@ pub fn for_each_open_item(
 
 /// The statements of one report read one state of the database: an invoice settled by
 /// another connection between the open ones and the settled-after ones would be counted
-/// twice, and the customers' names could miss one added meanwhile. A read transaction when the connection is not in one already (inside one, that one holds).
+/// twice, and the customers' names could miss one added meanwhile. A read transaction when
+/// the connection is not in one already (inside one, that one holds).
 struct Snapshot<'c>(Option<rusqlite::Transaction<'c>>);
 
 impl<'c> Snapshot<'c> {

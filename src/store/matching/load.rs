@@ -196,7 +196,7 @@ fn for_each_open_invoice(
     mut f: impl FnMut(OpenInvoice, PaidBefore),
 ) -> StoreResult<()> {
     // The row's own index when there is one to follow: the open invoices of a customer,
-    // or one invoice, are a few seeks; all of them, the index of open invoices.
+    // or one invoice, are a few seeks; all of them, a scan of the table ([`ALL_OPEN`]).
     let rows = match (only, customer) {
         (Some(_), _) => ("invoices i", "i.id = ?1"),
         (None, Some(_)) => ("invoices i", "i.customer_id = ?2"),

@@ -1,18 +1,10 @@
 //! Layer rules kept by a test, in the manner of rust-analyzer's tidy checks: the domain and
 //! the importers stay pure, and nothing below the runtime reads the clock.
 
-use std::path::Path;
+mod source_files;
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use source_files::rust_files;
+use std::path::Path;
 
 fn offenders(folder: &str, forbidden: &[&str]) -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))

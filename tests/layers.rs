@@ -2,25 +2,17 @@
 //! the drawing never touch the database, the terminal library stays in `ui` and `runtime`,
 //! and nothing below the runtime reads the clock.
 
-use std::path::{Path, PathBuf};
+mod source_files;
 
-fn files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
+use source_files::rust_files;
+use std::path::Path;
 
 fn check(layer: &str, except: &[&str], forbidden: &[&str]) {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("src")
         .join(layer);
     let mut all = Vec::new();
-    files(&root, &mut all);
+    rust_files(&root, &mut all);
     assert!(!all.is_empty(), "no files under {}", root.display());
     for path in all {
         let rel = path

@@ -5,21 +5,13 @@
 //! fails here, naming its file. Then a few real refusals, read through the binary under a
 //! French `LANG`.
 
+mod source_files;
+
 use encours::locale::Language;
 use encours::locale::refusals::{self, text};
-use std::path::{Path, PathBuf};
+use source_files::rust_files;
+use std::path::Path;
 use std::process::Command;
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
 
 /// The index just past the argument that starts at `at` (a top-level comma or the closing
 /// parenthesis), skipping nested brackets and string literals.
